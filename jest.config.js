@@ -1,0 +1,28 @@
+// Jest runs the TypeScript sources through ts-jest in ESM mode, because matrix-js-sdk (the real
+// Matrix client the integration tests act through) is published as ESM only.
+const common = {
+  preset: "ts-jest/presets/default-esm",
+  testEnvironment: "node",
+  extensionsToTreatAsEsm: [".ts"],
+  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  transform: { "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "tsconfig.json" }] },
+};
+
+export default {
+  projects: [
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/test/unit/**/*.test.ts"],
+    },
+    {
+      ...common,
+      displayName: "integration",
+      testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
+      // One Synapse for the whole run: starting it takes seconds, a test needs milliseconds.
+      globalSetup: "<rootDir>/test/support/synapse-global-setup.ts",
+      globalTeardown: "<rootDir>/test/support/synapse-global-teardown.ts",
+      testTimeout: 60000,
+    },
+  ],
+};

@@ -1,0 +1,99 @@
+/**
+ * Everything that speaks to the homeserver: matrix-appservice-bridge set up without its own
+ * stores (state lives in our SQLite database), our durable transaction endpoint, and the bot's
+ * actions as the bridge bot user.
+ */
+import { AppServiceRegistration, Bridge, type Intent } from "matrix-appservice-bridge";
+import type { Config } from "../config/schema.js";
+import type { Logger } from "../logging/logger.js";
+import type { BotMatrixActions } from "./bot/bot.js";
+import type { Reply } from "./bot/commands.js";
+import { DurableAppService, type TransactionLog } from "./durable-appservice.js";
+import type { Registration } from "./registration.js";
+
+export interface MatrixSideOptions {
+  config: Config;
+  registration: Registration;
+  transactions: TransactionLog;
+  logger: Logger;
+  onEvent(event: unknown): Promise<void>;
+}
+
+export class MatrixSide {
+  private readonly bridge: Bridge;
+  private readonly appservice: DurableAppService;
+  private listening = false;
+
+  constructor(private readonly options: MatrixSideOptions) {
+    const { config, registration } = options;
+    this.appservice = DurableAppService.create({
+      homeserverToken: registration.hs_token,
+      transactions: options.transactions,
+      logger: options.logger.child({ module: "matrix.transactions" }),
+    });
+    this.bridge = new Bridge({
+      homeserverUrl: config.homeserver.url,
+      domain: config.homeserver.domain,
+      registration: AppServiceRegistration.fromObject(registration as never),
+      disableStores: true,
+      suppressEcho: true,
+      controller: {
+        onEvent: (request) => {
+          options.onEvent(request.getData()).then(
+            () => request.resolve(undefined),
+            (error: unknown) => request.reject(error),
+          );
+        },
+      },
+    });
+  }
+
+  get botUserId(): string {
+    return `@${this.options.config.appservice.bot.localpart}:${this.options.config.homeserver.domain}`;
+  }
+
+  /** Connects to the homeserver, makes sure the bot exists with its profile, then listens. */
+  async start(): Promise<void> {
+    const { appservice: settings } = this.options.config;
+    await this.bridge.initialise();
+    const bot = this.botIntent();
+    await bot.ensureRegistered(true);
+    await bot.ensureProfile(settings.bot.displayname, settings.bot.avatar);
+    await this.bridge.listen(settings.port, settings.bind_address, 10, this.appservice);
+    this.listening = true;
+  }
+
+  /** Answers new transactions with 503 (the homeserver retries them later), finishes the
+   * ones in progress, then stops listening. */
+  async stop(): Promise<void> {
+    if (!this.listening) return;
+    this.listening = false;
+    await this.appservice.drain();
+    await this.bridge.close();
+  }
+
+  botActions(): BotMatrixActions {
+    const intent = () => this.botIntent();
+    return {
+      join: async (roomId) => {
+        await intent().join(roomId);
+      },
+      leave: async (roomId, reason) => {
+        await intent().leave(roomId, reason);
+      },
+      sendNotice: async (roomId, reply: Reply) => {
+        await intent().sendMessage(roomId, noticeContent(reply));
+      },
+    };
+  }
+
+  private botIntent(): Intent {
+    return this.bridge.getIntent();
+  }
+}
+
+function noticeContent(reply: Reply): Record<string, unknown> {
+  return reply.html
+    ? { msgtype: "m.notice", body: reply.text, format: "org.matrix.custom.html", formatted_body: reply.html }
+    : { msgtype: "m.notice", body: reply.text };
+}

@@ -1,0 +1,176 @@
+/**
+ * The first end-to-end proof: the real daemon against the real Synapse, with matrix-js-sdk as
+ * the Matrix user. A DM with the bot becomes a management room where commands are answered.
+ */
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { Writable } from "node:stream";
+import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
+import { startApp, type App } from "../../src/app.js";
+import type { Config } from "../../src/config/schema.js";
+import { createLogging } from "../../src/logging/logger.js";
+import { readRegistrationFile } from "../../src/matrix/registration-file.js";
+import { VERSION } from "../../src/version.js";
+import { createTestUser, waitForEvent, waitForMembership, type TestUser } from "../support/matrix-user.js";
+import { testConfig } from "../support/test-config.js";
+
+const registration = () => readRegistrationFile(process.env["CROSSCHAT_TEST_REGISTRATION"] as string);
+
+const running: App[] = [];
+const users: TestUser[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((app) => app.stop()));
+  users.splice(0).forEach((user) => user.stop());
+});
+
+async function start(config: Config, logLines?: string[]): Promise<App> {
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines?.push(chunk.toString());
+      done();
+    },
+  });
+  const logging = createLogging({ ...config.logging, format: "json", stream });
+  const app = await startApp({ config, registration: registration(), logging });
+  running.push(app);
+  return app;
+}
+
+async function user(name: string): Promise<TestUser> {
+  const created = await createTestUser(name);
+  users.push(created);
+  return created;
+}
+
+const isNoticeFrom = (sender: string, roomId: string, text: RegExp) => (event: MatrixEvent) =>
+  event.getRoomId() === roomId &&
+  event.getSender() === sender &&
+  event.getType() === "m.room.message" &&
+  event.getContent()["msgtype"] === "m.notice" &&
+  text.test(String(event.getContent()["body"]));
+
+async function openDirectChat(client: MatrixClient, botUserId: string): Promise<string> {
+  const { room_id: roomId } = await client.createRoom({
+    is_direct: true,
+    invite: [botUserId],
+    preset: "trusted_private_chat" as never,
+  });
+  return roomId;
+}
+
+describe("the bridge bot's management room", () => {
+  it("joins a direct chat, greets the user and answers help with the command list", async () => {
+    const alice = await user("alice");
+    const app = await start(testConfig());
+
+    const roomId = await openDirectChat(alice.client, app.botUserId);
+    await waitForMembership(alice.client, roomId, app.botUserId, "join", 20_000);
+    await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /management room/), 10_000, "welcome notice");
+
+    await alice.client.sendTextMessage(roomId, "help");
+    const help = await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /^Commands/), 10_000, "help reply");
+
+    const content = help.getContent();
+    expect(content["body"]).toContain("help — Show the commands you can use");
+    expect(content["body"]).toContain("version — Show which crosschat version runs this bridge");
+    expect(content["format"]).toBe("org.matrix.custom.html");
+    expect(content["formatted_body"]).toContain("<code>help</code>");
+  });
+
+  it("answers an unknown command with a pointer to help", async () => {
+    const alice = await user("alice");
+    const app = await start(testConfig());
+    const roomId = await openDirectChat(alice.client, app.botUserId);
+    await waitForMembership(alice.client, roomId, app.botUserId, "join", 20_000);
+
+    await alice.client.sendTextMessage(roomId, "frobnicate now");
+    const reply = await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /Unknown command/), 10_000);
+    expect(reply.getContent()["body"]).toBe("Unknown command 'frobnicate'. Send help to see the commands.");
+  });
+
+  it("declines a direct chat from a user whose permission is only relay", async () => {
+    const mallory = await user("mallory");
+    const app = await start(testConfig({ permissions: { "*": "relay", [mallory.userId]: "relay", localhost: "relay" } }));
+
+    const roomId = await openDirectChat(mallory.client, app.botUserId);
+    await waitForMembership(mallory.client, roomId, app.botUserId, "leave", 20_000);
+    const leave = mallory.client.getRoom(roomId)?.getMember(app.botUserId)?.events.member;
+    expect(leave?.getContent()["reason"]).toBe("Your account may talk through relayed portals, but not manage the bridge.");
+  });
+
+  it("declines an invite to a room that is not a direct chat", async () => {
+    const alice = await user("alice");
+    const app = await start(testConfig());
+    const { room_id: roomId } = await alice.client.createRoom({ invite: [app.botUserId] });
+    await waitForMembership(alice.client, roomId, app.botUserId, "leave", 20_000);
+  });
+
+  it("remembers the management room across a restart and never applies a retried transaction twice", async () => {
+    const alice = await user("alice");
+    const config = testConfig();
+    const first = await start(config);
+    const roomId = await openDirectChat(alice.client, first.botUserId);
+    await waitForMembership(alice.client, roomId, first.botUserId, "join", 20_000);
+
+    // The homeserver retries a transaction it got no answer for; replay one by hand, as a
+    // homeserver would after the daemon restarted between applying and answering it.
+    const reg = registration();
+    const txnId = `replay-${Date.now()}`;
+    const versionCommand = {
+      events: [
+        {
+          event_id: `$replayed-${txnId}`,
+          room_id: roomId,
+          sender: alice.userId,
+          type: "m.room.message",
+          origin_server_ts: Date.now(),
+          content: { msgtype: "m.text", body: "version" },
+        },
+      ],
+    };
+    const put = () =>
+      fetch(`${config.appservice.public_url}/_matrix/app/v1/transactions/${txnId}`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${reg.hs_token}`, "content-type": "application/json" },
+        body: JSON.stringify(versionCommand),
+      });
+    expect((await put()).status).toBe(200);
+    await first.stop();
+    running.splice(running.indexOf(first), 1);
+
+    const second = await start(config);
+    expect((await put()).status).toBe(200);
+    await alice.client.sendTextMessage(roomId, "help");
+    await waitForEvent(alice.client, isNoticeFrom(second.botUserId, roomId, /^Commands/), 10_000, "help after restart");
+
+    const versionReplies = alice.client
+      .getRoom(roomId)
+      ?.getLiveTimeline()
+      .getEvents()
+      .filter(isNoticeFrom(second.botUserId, roomId, new RegExp(`^crosschat ${VERSION.replace(/\./g, "\\.")}$`)));
+    expect(versionReplies).toHaveLength(1);
+  });
+
+  it("keeps the appservice tokens out of every log line, even at debug level", async () => {
+    const lines: string[] = [];
+    const alice = await user("alice");
+    const app = await start(testConfig({ logging: { level: "debug" } }), lines);
+    const roomId = await openDirectChat(alice.client, app.botUserId);
+    await waitForMembership(alice.client, roomId, app.botUserId, "join", 20_000);
+    await alice.client.sendTextMessage(roomId, "help");
+    await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /^Commands/), 10_000);
+    await app.stop();
+
+    const reg = registration();
+    const output = lines.join("");
+    expect(lines.length).toBeGreaterThan(10);
+    expect(output).not.toContain(reg.as_token);
+    expect(output).not.toContain(reg.hs_token);
+  });
+
+  it("refuses to start when the registration's namespaces do not match the config", async () => {
+    const config = testConfig({ networks: { instagram: { localpart_template: "ig_{{id}}" } } });
+    await expect(startApp({ config, registration: registration() })).rejects.toThrow(
+      /namespaces\.users is \[.*@instagram_\.\+:localhost.*\] but the enabled networks' localpart templates call for \[.*@ig_\.\+:localhost/,
+    );
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * Tests acting as a human Matrix user: a real matrix-js-sdk client against the test Synapse
+ * (see synapse-global-setup.ts), plus waits for what that user should see arrive by sync.
+ */
+import { randomBytes } from "node:crypto";
+import {
+  ClientEvent,
+  createClient,
+  RoomEvent,
+  RoomStateEvent,
+  SyncState,
+  type MatrixClient,
+  type MatrixEvent,
+  type Room,
+  type RoomMember,
+} from "matrix-js-sdk";
+// Not re-exported from the package's entry point; the package has no "exports" map, so the
+// deep import is the supported way to reach the shared logger.
+import { logger as sdkGlobalLogger, type Logger } from "matrix-js-sdk/lib/logger.js";
+import { registerMatrixUser } from "../../src/devenv/matrix-admin.js";
+
+const LEVELS = ["trace", "debug", "info", "warn", "error", "silent"] as const;
+type Level = (typeof LEVELS)[number];
+
+/**
+ * matrix-js-sdk logs every request and sync at debug level, which would bury test output.
+ * CROSSCHAT_TEST_MATRIX_SDK_LOG_LEVEL (default "error") brings it back when debugging.
+ */
+function sdkLogLevel(): Level {
+  const wanted = process.env["CROSSCHAT_TEST_MATRIX_SDK_LOG_LEVEL"] ?? "error";
+  return LEVELS.find((l) => l === wanted) ?? "error";
+}
+
+function filteredLogger(threshold: Level, prefix = "matrix-js-sdk"): Logger {
+  const at = (level: Exclude<Level, "silent">) => (...msg: unknown[]) => {
+    if (LEVELS.indexOf(level) < LEVELS.indexOf(threshold)) return;
+    const method = level === "trace" ? "debug" : level;
+    console[method](`[${prefix}]`, ...msg);
+  };
+  return {
+    trace: at("trace"),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    getChild: (namespace: string) => filteredLogger(threshold, `${prefix} ${namespace}`),
+  };
+}
+
+// Modules of the sdk that log through the global logger rather than the client's own; it is a
+// loglevel logger underneath, whose setLevel the sdk's type does not declare.
+(sdkGlobalLogger as unknown as { setLevel(level: Level, persist?: boolean): void }).setLevel(sdkLogLevel(), false);
+
+export interface TestUser {
+  userId: string;
+  /** The localpart's password, for tests that log in again themselves. */
+  password: string;
+  accessToken: string;
+  deviceId: string;
+  /** Started and past its first sync. */
+  client: MatrixClient;
+  /** Stops syncing; safe to call more than once. */
+  stop(): void;
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run integration tests through jest's integration project`);
+  return value;
+}
+
+/** A matrix-js-sdk client for an existing access token, not yet started. */
+export function createTestClient(userId: string, accessToken: string, deviceId?: string): MatrixClient {
+  return createClient({
+    baseUrl: requiredEnv("CROSSCHAT_TEST_HS_URL"),
+    userId,
+    accessToken,
+    ...(deviceId !== undefined ? { deviceId } : {}),
+    logger: filteredLogger(sdkLogLevel()),
+  });
+}
+
+/** Starts the client and resolves once its first sync is processed (state PREPARED). */
+export function startAndSync(client: MatrixClient, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off(ClientEvent.Sync, onSync);
+      reject(new Error(`${client.getUserId()}: no first sync within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onSync = (state: SyncState, _prev: SyncState | null, data?: { error?: Error }) => {
+      if (state === SyncState.Prepared || state === SyncState.Error) {
+        clearTimeout(timer);
+        client.off(ClientEvent.Sync, onSync);
+        if (state === SyncState.Prepared) resolve();
+        else reject(new Error(`${client.getUserId()}: first sync failed: ${data?.error?.message ?? "unknown error"}`));
+      }
+    };
+    client.on(ClientEvent.Sync, onSync);
+    client.startClient({ initialSyncLimit: 10 }).catch((error: unknown) => {
+      clearTimeout(timer);
+      client.off(ClientEvent.Sync, onSync);
+      reject(error instanceof Error ? error : new Error(String(error)));
+    });
+  });
+}
+
+/**
+ * Registers a fresh user (the name plus a random suffix, so tests never collide, also across
+ * runs against a kept Synapse) and returns it with a started, synced client.
+ */
+export async function createTestUser(name = "user"): Promise<TestUser> {
+  const username = `${name.toLowerCase().replace(/[^a-z0-9._=-]/g, "_")}-${randomBytes(4).toString("hex")}`;
+  const password = randomBytes(16).toString("hex");
+  const registered = await registerMatrixUser({
+    homeserverUrl: requiredEnv("CROSSCHAT_TEST_HS_URL"),
+    sharedSecret: requiredEnv("CROSSCHAT_TEST_HS_SECRET"),
+    username,
+    password,
+    displayname: name,
+  });
+  const client = createTestClient(registered.userId, registered.accessToken, registered.deviceId);
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    client.stopClient();
+  };
+  try {
+    await startAndSync(client);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { ...registered, password, client, stop };
+}
+
+export type EventPredicate = (event: MatrixEvent, room: Room | undefined) => boolean;
+
+/**
+ * The first timeline event matching `predicate`, whether the client already has it or it
+ * arrives later. Rejects after `timeoutMs`, naming `description` if given.
+ */
+export function waitForEvent(
+  client: MatrixClient,
+  predicate: EventPredicate,
+  timeoutMs = 10_000,
+  description = "a matching event",
+): Promise<MatrixEvent> {
+  return new Promise((resolve, reject) => {
+    const finish = (outcome: () => void) => {
+      clearTimeout(timer);
+      client.off(RoomEvent.Timeline, onTimeline);
+      outcome();
+    };
+    const onTimeline = (event: MatrixEvent, room: Room | undefined) => {
+      if (predicate(event, room)) finish(() => resolve(event));
+    };
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(`${client.getUserId()}: no ${description} in the timeline within ${timeoutMs} ms`))),
+      timeoutMs,
+    );
+    // Listen first, then look at what is already there, so an event cannot slip in between.
+    client.on(RoomEvent.Timeline, onTimeline);
+    for (const room of client.getRooms()) {
+      const found = room.getLiveTimeline().getEvents().find((event) => predicate(event, room));
+      if (found) {
+        finish(() => resolve(found));
+        return;
+      }
+    }
+  });
+}
+
+/** Resolves once `client` sees `userId` with `membership` ("join", "invite", "leave"...) in `roomId`. */
+export function waitForMembership(
+  client: MatrixClient,
+  roomId: string,
+  userId: string,
+  membership: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const current = () => client.getRoom(roomId)?.getMember(userId)?.membership;
+    const finish = (outcome: () => void) => {
+      clearTimeout(timer);
+      client.off(RoomStateEvent.Members, onMember);
+      client.off(ClientEvent.Sync, onSync);
+      outcome();
+    };
+    const onMember = (_event: MatrixEvent, _state: unknown, member: RoomMember) => {
+      if (member.roomId === roomId && member.userId === userId && member.membership === membership) finish(resolve);
+    };
+    // A room the client learns about mid-sync may fill its state before our listener sees it:
+    // re-check after every sync as well.
+    const onSync = () => {
+      if (current() === membership) finish(resolve);
+    };
+    const timer = setTimeout(
+      () =>
+        finish(() =>
+          reject(
+            new Error(
+              `${client.getUserId()}: ${userId} did not reach membership "${membership}" in ${roomId} within ` +
+                `${timeoutMs} ms (last seen: ${current() ?? "not a member"})`,
+            ),
+          ),
+        ),
+      timeoutMs,
+    );
+    client.on(RoomStateEvent.Members, onMember);
+    client.on(ClientEvent.Sync, onSync);
+    if (current() === membership) finish(resolve);
+  });
+}
