@@ -20,8 +20,8 @@ export default {
       displayName: "integration",
       testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
       // One Synapse for the whole run: starting it takes seconds, a test needs milliseconds.
-      globalSetup: "<rootDir>/test/support/synapse-global-setup.ts",
-      globalTeardown: "<rootDir>/test/support/synapse-global-teardown.ts",
+      globalSetup: "<rootDir>/test/support/synapse-global-setup.mjs",
+      globalTeardown: "<rootDir>/test/support/synapse-global-teardown.mjs",
       testTimeout: 60000,
     },
   ],

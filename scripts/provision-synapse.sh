@@ -19,6 +19,17 @@ MODE="${CROSSCHAT_SYNAPSE_MODE:-auto}"
 
 log() { echo "provision-synapse: $*" >&2; }
 
+# The package tools print thousands of lines; they go to a log, shown only if a step fails.
+LOG_FILE="$CACHE_DIR/provision.log"
+quietly() {
+  mkdir -p "$CACHE_DIR"
+  if ! "$@" >>"$LOG_FILE" 2>&1; then
+    log "failed: $*"
+    tail -n 40 "$LOG_FILE" >&2
+    exit 1
+  fi
+}
+
 if [[ -n "${CROSSCHAT_SYNAPSE_PYTHON:-}" ]]; then
   "$CROSSCHAT_SYNAPSE_PYTHON" -c 'import synapse' \
     || { log "CROSSCHAT_SYNAPSE_PYTHON=$CROSSCHAT_SYNAPSE_PYTHON cannot import synapse"; exit 1; }
@@ -50,8 +61,8 @@ fi
 
 if ! command -v debootstrap >/dev/null; then
   log "installing debootstrap"
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >&2
+  quietly apt-get update -qq
+  quietly env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap
 fi
 
 # A half-built chroot from an interrupted run is thrown away rather than repaired.
@@ -64,15 +75,16 @@ mkdir -p "$(dirname "$ROOT")"
 BUILD="$ROOT.building"
 rm -rf "$BUILD"
 log "building a Debian sid chroot with matrix-synapse in $ROOT (about 2 minutes)"
-debootstrap --variant=minbase sid "$BUILD" >&2
+: >"$LOG_FILE"
+quietly debootstrap --variant=minbase sid "$BUILD"
 # Package scripts must not try to start services inside the chroot.
 printf '#!/bin/sh\nexit 101\n' > "$BUILD/usr/sbin/policy-rc.d"
 chmod +x "$BUILD/usr/sbin/policy-rc.d"
-chroot "$BUILD" apt-get -qq -o Acquire::Check-Valid-Until=false update >&2
-DEBIAN_FRONTEND=noninteractive chroot "$BUILD" apt-get -qq -o Acquire::Check-Valid-Until=false \
-  install -y --no-install-recommends matrix-synapse >&2
-chroot "$BUILD" apt-get clean >&2
-chroot "$BUILD" python3 -c 'import synapse' >&2
+quietly chroot "$BUILD" apt-get -qq -o Acquire::Check-Valid-Until=false update
+quietly env DEBIAN_FRONTEND=noninteractive chroot "$BUILD" apt-get -qq -o Acquire::Check-Valid-Until=false \
+  install -y --no-install-recommends matrix-synapse
+quietly chroot "$BUILD" apt-get clean
+quietly chroot "$BUILD" python3 -c 'import synapse' 
 mv "$BUILD" "$ROOT"
 log "chroot ready: $(chroot "$ROOT" python3 -c 'import synapse; print(synapse.__version__)')"
 echo "chroot $ROOT"

@@ -92,7 +92,7 @@ export async function startDevEnvironment(options: DevOptions): Promise<DevEnvir
   log.info("Starting the local Synapse (the first run builds it, which takes a few minutes)");
   const synapse = await startSynapse({
     dataDir: join(dataDir, "synapse"),
-    //INSTANCE
+    instance: "dev",
     registrations: [registration],
     serverName: config.homeserver.domain,
     port,

@@ -6,15 +6,18 @@
  * throw-away homeserver config for that mode, starts Synapse in the foreground as a child
  * process, waits until the client API answers and hands back a handle to stop it.
  *
+ * Each start gets a fresh Synapse that stop() throws away, unless `instance` names one whose
+ * state persists (the dev environment's).
+ *
  * The config is tuned for tests: SQLite, one loopback listener, no federation, no outgoing
  * network, quiet logs (warnings go to a file, which start-up errors quote), and rate limits
  * raised so that human test users are never throttled.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "winston";
 import { stringify } from "yaml";
@@ -23,10 +26,20 @@ import { freeLoopbackPort } from "./ports.js";
 export type SynapseMode = "python" | "docker" | "chroot";
 
 export interface StartSynapseOptions {
-  /** A host folder for this run: the whole config in python/docker mode, a pointer and a log copy in chroot mode. */
+  /**
+   * A host folder for this Synapse. In python and docker mode the whole Synapse lives there (a
+   * fresh folder gives a fresh Synapse); in chroot mode, where Synapse cannot see the host's
+   * files, it holds a pointer to the folder inside the chroot and, after stop, a copy of the log.
+   */
   dataDir: string;
   /** Appservice registration objects; each is written as a YAML file and listed in the config. */
   registrations: object[];
+  /**
+   * Names a Synapse whose state (database, media, signing key, secrets) persists from one start
+   * to the next with the same name and dataDir, as `crosschat dev` needs. Without it every start
+   * gets a fresh Synapse, thrown away on stop.
+   */
+  instance?: string;
   serverName?: string;
   /** Defaults to a free loopback port. */
   port?: number;
@@ -57,32 +70,12 @@ const LOG_FILE = "homeserver.log";
 // Finding and running the provisioning script
 
 /**
- * This module's own file. Read from a V8 call site rather than `import.meta.url` because jest
- * loads global setup files (and what they import) as CommonJS, where `import.meta` is a syntax
- * error; a call site names the file in every loader: a file:// URL in native ESM, a path in
- * CommonJS and in jest's ESM runtime.
- */
-function thisModuleFile(): string {
-  const original = Error.prepareStackTrace;
-  let file: string | null | undefined;
-  try {
-    Error.prepareStackTrace = (_error, callSites) => callSites;
-    const callSites = new Error().stack as unknown as NodeJS.CallSite[];
-    file = callSites[0]?.getFileName();
-  } finally {
-    Error.prepareStackTrace = original;
-  }
-  if (!file) throw new Error("could not tell which file the Synapse harness was loaded from");
-  return file.startsWith("file:") ? fileURLToPath(file) : file;
-}
-
-/**
  * The repository (or installed package) root: the first folder above this file whose
  * package.json is crosschat's. Works from src/ (ts-jest) and from dist/ (after tsc), wherever
  * the package is installed.
  */
 export function findProjectRoot(): string {
-  const start = thisModuleFile();
+  const start = fileURLToPath(import.meta.url);
   let dir = dirname(start);
   for (;;) {
     const manifest = join(dir, "package.json");
@@ -108,9 +101,9 @@ interface CommandResult {
 }
 
 /** Runs a command to completion, collecting its output (used for short-lived helpers only). */
-function runCommand(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<CommandResult> {
+function runCommand(command: string, args: string[]): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: env ?? process.env });
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -154,15 +147,38 @@ interface Layout {
   synapseDir: string;
   /** The command line that runs `python -m synapse.app.homeserver <extraArgs>`. */
   command(extraArgs: string[], containerName: string): { file: string; args: string[] };
+  /** Creates hostDir (and, in chroot mode, clears out folders of earlier runs that died). */
+  prepare(): Promise<void>;
+  /** Remembers the Synapse process id, for the clean-up of a run that dies without stop(). */
+  recordSynapsePid(pid: number): Promise<void>;
   /** Removes what the run left behind outside dataDir. */
   cleanup(): Promise<void>;
 }
+
+/** Python and Docker runs live in the caller's dataDir: nothing to prepare or sweep. */
+const inDataDir = (dataDir: string) => ({
+  prepare: async () => {
+    await mkdir(dataDir, { recursive: true });
+  },
+  recordSynapsePid: async () => {},
+  cleanup: async () => {},
+});
 
 function homeserverArgs(synapseDir: string, extraArgs: string[]): string[] {
   return ["-m", "synapse.app.homeserver", "-c", `${synapseDir}/${CONFIG_FILE}`, ...extraArgs];
 }
 
-function layoutFor(provisioned: Provisioned, dataDir: string, runId: string): Layout {
+/**
+ * The chroot folder of a run: a fresh one per run, or for a named instance a stable one per
+ * (name, dataDir) so that two dev folders never share a Synapse.
+ */
+function chrootFolderName(runId: string, dataDir: string, instance: string | undefined): string {
+  if (instance === undefined) return runId;
+  const safe = instance.replace(/[^A-Za-z0-9_.-]/g, "_");
+  return `${safe}-${createHash("sha256").update(dataDir).digest("hex").slice(0, 12)}`;
+}
+
+function layoutFor(provisioned: Provisioned, dataDir: string, runId: string, instance: string | undefined): Layout {
   switch (provisioned.mode) {
     case "python": {
       const python = process.env["CROSSCHAT_SYNAPSE_PYTHON"];
@@ -172,7 +188,7 @@ function layoutFor(provisioned: Provisioned, dataDir: string, runId: string): La
         hostDir: dataDir,
         synapseDir: dataDir,
         command: (extra) => ({ file: python, args: homeserverArgs(dataDir, extra) }),
-        cleanup: async () => {},
+        ...inDataDir(dataDir),
       };
     }
     case "docker": {
@@ -194,26 +210,103 @@ function layoutFor(provisioned: Provisioned, dataDir: string, runId: string): La
             ...homeserverArgs("/data", extra),
           ],
         }),
-        cleanup: async () => {},
+        ...inDataDir(dataDir),
       };
     }
     case "chroot": {
       const root = provisioned.chrootRoot;
       if (!root) throw new Error("chroot mode without a chroot root");
       // Synapse inside the chroot cannot see dataDir, so the config gets its own folder in there.
-      const synapseDir = `/srv/crosschat/${runId}`;
+      const runsDir = join(root, "srv", "crosschat");
+      const persistent = instance !== undefined;
+      const synapseDir = `/srv/crosschat/${chrootFolderName(runId, dataDir, instance)}`;
       const hostDir = join(root, synapseDir);
+      const owner: RunOwner = { owner: process.pid };
+      const writeOwner = () => writeFile(join(hostDir, OWNER_FILE), JSON.stringify(owner));
       return {
         mode: "chroot",
         hostDir,
         synapseDir,
         command: (extra) => ({ file: "chroot", args: [root, "python3", ...homeserverArgs(synapseDir, extra)] }),
+        // A named instance's folder has no owner file: it outlives its runs and is never swept.
+        prepare: async () => {
+          await removeOrphanedRuns(runsDir);
+          await mkdir(hostDir, { recursive: true });
+          if (!persistent) await writeOwner();
+        },
+        recordSynapsePid: async (pid) => {
+          if (persistent) return;
+          owner.synapse = pid;
+          await writeOwner();
+        },
         cleanup: async () => {
-          if (process.env["CROSSCHAT_KEEP_SYNAPSE"] === "1") return;
-          await rm(hostDir, { recursive: true, force: true });
+          if (persistent) return;
+          // A kept folder loses its owner file, so later runs leave it alone.
+          if (process.env["CROSSCHAT_KEEP_SYNAPSE"] === "1") await rm(join(hostDir, OWNER_FILE), { force: true });
+          else await rm(hostDir, { recursive: true, force: true });
         },
       };
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs that died without stop() (a test run killed by a timeout, say)
+//
+// Their chroot folders (a database of several MB each) would pile up in the cache, and their
+// Synapse may still be running. Each run folder names the process that owns it; a folder whose
+// owner is gone is removed, after killing its Synapse if that still runs.
+
+const OWNER_FILE = "crosschat-owner.json";
+
+interface RunOwner {
+  /** The Node process that started the run. */
+  owner: number;
+  synapse?: number;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Whether `pid` is still a Synapse using `synapseDir`, and not a recycled process id. */
+function isSynapseOf(pid: number, synapseDir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(`${synapseDir}/${CONFIG_FILE}`);
+  } catch {
+    return false;
+  }
+}
+
+async function removeOrphanedRuns(runsDir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(runsDir);
+  } catch {
+    return; // No run yet.
+  }
+  for (const entry of entries) {
+    const dir = join(runsDir, entry);
+    let owner: RunOwner;
+    try {
+      owner = JSON.parse(await readFile(join(dir, OWNER_FILE), "utf8")) as RunOwner;
+    } catch {
+      continue; // Kept on purpose (CROSSCHAT_KEEP_SYNAPSE=1), or being set up right now.
+    }
+    if (typeof owner.owner !== "number" || isAlive(owner.owner)) continue;
+    if (typeof owner.synapse === "number" && isSynapseOf(owner.synapse, `/srv/crosschat/${entry}`)) {
+      try {
+        process.kill(owner.synapse, "SIGKILL");
+      } catch {
+        // Gone in the meantime.
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -223,11 +316,44 @@ function layoutFor(provisioned: Provisioned, dataDir: string, runId: string): La
 /** Rate limits high enough that test users and dev sessions never wait. */
 const UNLIMITED = { per_second: 1000, burst_count: 1000 };
 
+interface Secrets {
+  registration_shared_secret: string;
+  macaroon_secret_key: string;
+  form_secret: string;
+}
+
+const SECRETS_FILE = "crosschat-secrets.json";
+
+function newSecrets(): Secrets {
+  const secret = () => randomBytes(32).toString("hex");
+  return { registration_shared_secret: secret(), macaroon_secret_key: secret(), form_secret: secret() };
+}
+
+/**
+ * Fresh secrets for a throw-away run; for a named instance the ones of its first run, so that
+ * what Synapse derived from them (login tokens, say) stays valid across restarts.
+ */
+async function instanceSecrets(layout: Layout, persistent: boolean): Promise<Secrets> {
+  if (!persistent) return newSecrets();
+  const file = join(layout.hostDir, SECRETS_FILE);
+  try {
+    const stored = JSON.parse(await readFile(file, "utf8")) as Partial<Secrets>;
+    if (stored.registration_shared_secret && stored.macaroon_secret_key && stored.form_secret) {
+      return stored as Secrets;
+    }
+  } catch {
+    // First run of this instance.
+  }
+  const secrets = newSecrets();
+  await writeFile(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
 function homeserverConfig(p: {
   serverName: string;
   port: number;
   dir: string;
-  sharedSecret: string;
+  secrets: Secrets;
   registrationFiles: string[];
 }): Record<string, unknown> {
   return {
@@ -249,10 +375,10 @@ function homeserverConfig(p: {
     log_config: `${p.dir}/log.config`,
     media_store_path: `${p.dir}/media_store`,
     signing_key_path: `${p.dir}/signing.key`,
-    registration_shared_secret: p.sharedSecret,
-    // Given explicitly so Synapse does not derive them or warn about them.
-    macaroon_secret_key: randomBytes(32).toString("hex"),
-    form_secret: randomBytes(32).toString("hex"),
+    // All three given explicitly so Synapse neither derives them nor warns about them.
+    registration_shared_secret: p.secrets.registration_shared_secret,
+    macaroon_secret_key: p.secrets.macaroon_secret_key,
+    form_secret: p.secrets.form_secret,
     enable_registration: false,
     app_service_config_files: p.registrationFiles,
     // No network: no key servers, no federation with anyone, no URL previews.
@@ -304,14 +430,15 @@ function logConfig(dir: string): Record<string, unknown> {
 async function writeConfig(layout: Layout, p: {
   serverName: string;
   port: number;
-  sharedSecret: string;
+  secrets: Secrets;
   registrations: object[];
 }): Promise<void> {
   await mkdir(join(layout.hostDir, "media_store"), { recursive: true });
   const registrationFiles: string[] = [];
   for (const [i, registration] of p.registrations.entries()) {
     const name = `appservice-${i}.yaml`;
-    await writeFile(join(layout.hostDir, name), stringify(registration));
+    // Registrations carry the appservice tokens: owner-only, like the config.
+    await writeFile(join(layout.hostDir, name), stringify(registration), { mode: 0o600 });
     registrationFiles.push(`${layout.synapseDir}/${name}`);
   }
   await writeFile(join(layout.hostDir, "log.config"), stringify(logConfig(layout.synapseDir)));
@@ -368,10 +495,23 @@ async function answersVersions(url: string): Promise<boolean> {
   }
 }
 
-/** Resolves when the child has exited (immediately if it already has). */
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once("exit", () => resolve()));
+/**
+ * Whether the child exits within `ms`. The timer is cleared as soon as it does, so a stopped
+ * Synapse leaves nothing behind that would keep the calling process (e.g. jest) alive.
+ */
+function exitedWithin(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onExit = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      child.off("exit", onExit);
+      resolve(false);
+    }, ms);
+    child.once("exit", onExit);
+  });
 }
 
 async function generateKeys(layout: Layout, runId: string): Promise<void> {
@@ -387,6 +527,8 @@ async function generateKeys(layout: Layout, runId: string): Promise<void> {
 
 export async function startSynapse(options: StartSynapseOptions): Promise<RunningSynapse> {
   const started = Date.now();
+  // Absolute, because it ends up in Synapse's config and in Docker's volume argument.
+  const dataDir = resolve(options.dataDir);
   const serverName = options.serverName ?? "localhost";
   const port = options.port ?? (await freeLoopbackPort());
   const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
@@ -395,17 +537,19 @@ export async function startSynapse(options: StartSynapseOptions): Promise<Runnin
   const containerName = `crosschat-synapse-${runId}`;
 
   const provisioned = await provision();
-  const layout = layoutFor(provisioned, options.dataDir, runId);
-  await mkdir(options.dataDir, { recursive: true });
-  if (layout.hostDir !== options.dataDir) {
+  const layout = layoutFor(provisioned, dataDir, runId, options.instance);
+  await mkdir(dataDir, { recursive: true });
+  await layout.prepare();
+  if (layout.hostDir !== dataDir) {
     // So a person debugging a test run can find the real config and database.
-    await writeFile(join(options.dataDir, "synapse-config-dir.txt"), `${layout.hostDir}\n`);
+    await writeFile(join(dataDir, "synapse-config-dir.txt"), `${layout.hostDir}\n`);
   }
 
-  const sharedSecret = randomBytes(32).toString("hex");
   const url = `http://127.0.0.1:${port}`;
+  let secrets: Secrets;
   try {
-    await writeConfig(layout, { serverName, port, sharedSecret, registrations: options.registrations });
+    secrets = await instanceSecrets(layout, options.instance !== undefined);
+    await writeConfig(layout, { serverName, port, secrets, registrations: options.registrations });
     await generateKeys(layout, runId);
   } catch (error) {
     await layout.cleanup();
@@ -426,24 +570,25 @@ export async function startSynapse(options: StartSynapseOptions): Promise<Runnin
     child.kill("SIGKILL");
   };
   process.once("exit", killOnExit);
+  if (child.pid !== undefined) await layout.recordSynapsePid(child.pid).catch(() => {});
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
+      // A child that never spawned (spawnError) has no process to signal or to wait for.
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
-        const timer = sleep(STOP_GRACE_MS).then(() => "timeout" as const);
-        if ((await Promise.race([exited(child).then(() => "exited" as const), timer])) === "timeout") {
+        if (!(await exitedWithin(child, STOP_GRACE_MS))) {
           log?.warn(`Synapse did not stop within ${STOP_GRACE_MS / 1000} s of SIGTERM; killing it`);
           child.kill("SIGKILL");
           if (layout.mode === "docker") await runCommand("docker", ["rm", "-f", containerName]).catch(() => {});
-          await exited(child);
+          await exitedWithin(child, STOP_GRACE_MS);
         }
       }
       process.removeListener("exit", killOnExit);
-      if (layout.hostDir !== options.dataDir) {
+      if (layout.hostDir !== dataDir) {
         // Keep the log next to the pointer for post-mortems even after the chroot folder is gone.
-        await copyFile(join(layout.hostDir, LOG_FILE), join(options.dataDir, LOG_FILE)).catch(() => {});
+        await copyFile(join(layout.hostDir, LOG_FILE), join(dataDir, LOG_FILE)).catch(() => {});
       }
       await layout.cleanup();
     })();
@@ -473,7 +618,7 @@ export async function startSynapse(options: StartSynapseOptions): Promise<Runnin
   }
 
   log?.info(`Synapse (${layout.mode}) for ${serverName} is up at ${url} after ${Date.now() - started} ms`);
-  const running: RunningSynapse = { url, serverName, registrationSharedSecret: sharedSecret, mode: layout.mode, stop };
+  const running: RunningSynapse = { url, serverName, registrationSharedSecret: secrets.registration_shared_secret, mode: layout.mode, stop };
   if (child.pid !== undefined) running.pid = child.pid;
   return running;
 }

@@ -1,8 +1,8 @@
 /**
  * The bridge config the integration tests run with. The global setup builds the appservice
- * registration it hands to Synapse from `baseTestConfigInput`, and every test's config comes
- * from the same function, so the namespaces Synapse routes and the ones the daemon checks at
- * start-up always agree.
+ * registration it hands to Synapse from a base config that it publishes in
+ * CROSSCHAT_TEST_BASE_CONFIG, and every test's config starts from that base, so the namespaces
+ * Synapse routes and the ones the daemon checks at start-up always agree.
  */
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
@@ -18,24 +18,11 @@ export type DeepPartial<T> = T extends readonly unknown[]
     ? { [K in keyof T]?: DeepPartial<T[K]> }
     : T;
 
-/** The config input shared by the global setup (registration) and `testConfig` (the daemon). */
-export function baseTestConfigInput(asPort: number, hsUrl: string, domain: string): ConfigInput {
-  return {
-    homeserver: { url: hsUrl, domain },
-    appservice: {
-      port: asPort,
-      bind_address: "127.0.0.1",
-      public_url: `http://127.0.0.1:${asPort}`,
-    },
-    permissions: { "*": "relay", [domain]: "user" },
-  };
-}
-
 function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) {
     throw new Error(
-      `${name} is not set: integration tests need the Synapse started by test/support/synapse-global-setup.ts ` +
+      `${name} is not set: integration tests need the Synapse started by test/support/synapse-global-setup.mjs ` +
         "(run them through jest's integration project)",
     );
   }
@@ -67,8 +54,7 @@ function deepMerge(base: unknown, override: unknown): unknown {
  * `overrides` are merged in before validation, so defaults and checks still apply.
  */
 export function testConfig(overrides: DeepPartial<ConfigInput> = {}): Config {
-  const domain = requiredEnv("CROSSCHAT_TEST_HS_DOMAIN");
-  const base = baseTestConfigInput(Number(requiredEnv("CROSSCHAT_TEST_AS_PORT")), requiredEnv("CROSSCHAT_TEST_HS_URL"), domain);
+  const base = JSON.parse(requiredEnv("CROSSCHAT_TEST_BASE_CONFIG")) as ConfigInput;
   const databaseDir = mkdtempSync(join(requiredEnv("CROSSCHAT_TEST_TMP"), "db-"));
   const input = deepMerge(
     { ...base, database: { path: join(databaseDir, "crosschat.db") }, logging: { level: logLevel() } },
