@@ -89,7 +89,7 @@ export async function startDevEnvironment(options: DevOptions): Promise<DevEnvir
   const logging = createLogging(config.logging);
   const log = logging.forModule("dev");
   const port = Number(new URL(config.homeserver.url).port || 80);
-  log.info("Starting the local Synapse (the first run builds it, which takes a few minutes)");
+  log.info("Starting the local Synapse (on a machine that has none yet, it is built first: about 2 minutes)");
   const synapse = await startSynapse({
     dataDir: join(dataDir, "synapse"),
     instance: "dev",

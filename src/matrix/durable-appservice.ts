@@ -11,11 +11,22 @@
 import type { Server } from "node:http";
 import { AppService } from "matrix-appservice-bridge";
 import type { Logger } from "../logging/logger.js";
+import type { TransactionKey } from "../storage/index.js";
+import { transactionFingerprint } from "./transaction-fingerprint.js";
 
 export interface TransactionLog {
-  isProcessed(txnId: string): boolean;
-  markProcessed(txnId: string, eventCount: number): void;
+  isProcessed(key: TransactionKey): boolean;
+  markProcessed(key: TransactionKey, eventCount: number): void;
+  pruneOlderThan(cutoffMs: number): number;
 }
+
+/**
+ * How long applied transactions are remembered. A retry comes within minutes while the bridge
+ * is up, but the homeserver keeps retrying while it is down, however long that is: the record
+ * must outlast any plausible outage. The rows are tiny.
+ */
+export const TRANSACTION_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 type Listener = (event: Record<string, unknown>) => unknown;
 
@@ -32,6 +43,7 @@ interface Response {
 
 export class DurableAppService extends AppService {
   private readonly inFlight = new Set<Promise<void>>();
+  private pruneTimer: NodeJS.Timeout | undefined;
   private stopping = false;
   // Assigned after super(): express binds the route handler in AppService's constructor, but
   // requests cannot arrive before listen(), by which time these are set.
@@ -45,9 +57,18 @@ export class DurableAppService extends AppService {
     return service;
   }
 
+  override async listen(port: number, hostname: string, backlog: number): Promise<void> {
+    this.prune();
+    this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS);
+    // Pruning is housekeeping: it must not keep the process alive on its own.
+    this.pruneTimer.unref();
+    await super.listen(port, hostname, backlog);
+  }
+
   /** Waits for the transactions being applied now; new ones get 503 and will be retried. */
   async drain(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.pruneTimer);
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -57,6 +78,15 @@ export class DurableAppService extends AppService {
     const closing = super.close();
     server?.closeIdleConnections();
     await closing;
+  }
+
+  private prune(): void {
+    try {
+      const removed = this.transactions.pruneOlderThan(Date.now() - TRANSACTION_RETENTION_MS);
+      if (removed > 0) this.log.debug("Forgot old applied transactions", { removed });
+    } catch (error) {
+      this.log.warn("Could not prune old transaction records", { error });
+    }
   }
 
   private async handleTransaction(req: Request, res: Response): Promise<void> {
@@ -70,18 +100,19 @@ export class DurableAppService extends AppService {
       res.status(400).send({ errcode: "M_BAD_JSON", error: "Missing transaction id or body" });
       return;
     }
-    if (this.transactions.isProcessed(txnId)) {
+    const events = asEventList(body["events"]);
+    const ephemeral = asEventList(body["de.sorunome.msc2409.ephemeral"] ?? body["ephemeral"]);
+    const key = { txnId, fingerprint: transactionFingerprint(events, ephemeral) };
+    if (this.transactions.isProcessed(key)) {
       this.log.debug("Transaction already applied, acknowledging again", { txnId });
       res.send({});
       return;
     }
-    const events = asEventList(body["events"]);
-    const ephemeral = asEventList(body["de.sorunome.msc2409.ephemeral"] ?? body["ephemeral"]);
     const work = this.apply(events, ephemeral);
     this.inFlight.add(work);
     try {
       await work;
-      this.transactions.markProcessed(txnId, events.length + ephemeral.length);
+      this.transactions.markProcessed(key, events.length + ephemeral.length);
       res.send({});
     } catch (error) {
       // Only storage failures get here (handlers catch their own errors): let the homeserver retry.

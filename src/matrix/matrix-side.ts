@@ -31,13 +31,18 @@ export class MatrixSide {
       transactions: options.transactions,
       logger: options.logger.child({ module: "matrix.transactions" }),
     });
+    const httpLog = options.logger.child({ module: "matrix.http" });
     this.bridge = new Bridge({
       homeserverUrl: config.homeserver.url,
       domain: config.homeserver.domain,
       registration: AppServiceRegistration.fromObject(registration as never),
       disableStores: true,
       suppressEcho: true,
+      // Per-request SUCCESS lines: our own handlers log what matters about each event.
+      logRequestOutcome: false,
       controller: {
+        // The library's access log of every homeserver request: useful when debugging only.
+        onLog: (line, isError) => (isError ? httpLog.warn(line) : httpLog.debug(line)),
         onEvent: (request) => {
           options.onEvent(request.getData()).then(
             () => request.resolve(undefined),

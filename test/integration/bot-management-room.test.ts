@@ -57,6 +57,36 @@ async function openDirectChat(client: MatrixClient, botUserId: string): Promise<
   return roomId;
 }
 
+/** A transaction holding one `version` command, as the homeserver would push it. */
+function versionCommand(roomId: string, sender: string, eventId: string) {
+  return {
+    events: [
+      {
+        event_id: eventId,
+        room_id: roomId,
+        sender,
+        type: "m.room.message",
+        origin_server_ts: Date.now(),
+        content: { msgtype: "m.text", body: "version" },
+      },
+    ],
+  };
+}
+
+/** Pushes a transaction to the daemon the way the homeserver does; resolves once it answered. */
+function putTransaction(config: Config, txnId: string, body: object): Promise<Response> {
+  return fetch(`${config.appservice.public_url}/_matrix/app/v1/transactions/${txnId}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${registration().hs_token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+function versionReplies(client: MatrixClient, roomId: string, botUserId: string): MatrixEvent[] {
+  const reply = new RegExp(`^crosschat ${VERSION.replace(/\./g, "\\.")}$`);
+  return client.getRoom(roomId)?.getLiveTimeline().getEvents().filter(isNoticeFrom(botUserId, roomId, reply)) ?? [];
+}
+
 describe("the bridge bot's management room", () => {
   it("joins a direct chat, greets the user and answers help with the command list", async () => {
     const alice = await user("alice");
@@ -113,26 +143,8 @@ describe("the bridge bot's management room", () => {
 
     // The homeserver retries a transaction it got no answer for; replay one by hand, as a
     // homeserver would after the daemon restarted between applying and answering it.
-    const reg = registration();
     const txnId = `replay-${Date.now()}`;
-    const versionCommand = {
-      events: [
-        {
-          event_id: `$replayed-${txnId}`,
-          room_id: roomId,
-          sender: alice.userId,
-          type: "m.room.message",
-          origin_server_ts: Date.now(),
-          content: { msgtype: "m.text", body: "version" },
-        },
-      ],
-    };
-    const put = () =>
-      fetch(`${config.appservice.public_url}/_matrix/app/v1/transactions/${txnId}`, {
-        method: "PUT",
-        headers: { authorization: `Bearer ${reg.hs_token}`, "content-type": "application/json" },
-        body: JSON.stringify(versionCommand),
-      });
+    const put = () => putTransaction(config, txnId, versionCommand(roomId, alice.userId, `$replayed-${txnId}`));
     expect((await put()).status).toBe(200);
     await first.stop();
     running.splice(running.indexOf(first), 1);
@@ -142,12 +154,23 @@ describe("the bridge bot's management room", () => {
     await alice.client.sendTextMessage(roomId, "help");
     await waitForEvent(alice.client, isNoticeFrom(second.botUserId, roomId, /^Commands/), 10_000, "help after restart");
 
-    const versionReplies = alice.client
-      .getRoom(roomId)
-      ?.getLiveTimeline()
-      .getEvents()
-      .filter(isNoticeFrom(second.botUserId, roomId, new RegExp(`^crosschat ${VERSION.replace(/\./g, "\\.")}$`)));
-    expect(versionReplies).toHaveLength(1);
+    expect(versionReplies(alice.client, roomId, second.botUserId)).toHaveLength(1);
+  });
+
+  it("applies a transaction that reuses an old id with new events, as Synapse on SQLite does after restarting", async () => {
+    const alice = await user("alice");
+    const config = testConfig();
+    const app = await start(config);
+    const roomId = await openDirectChat(alice.client, app.botUserId);
+    await waitForMembership(alice.client, roomId, app.botUserId, "join", 20_000);
+
+    const txnId = `reused-${Date.now()}`;
+    expect((await putTransaction(config, txnId, versionCommand(roomId, alice.userId, `$before-${txnId}`))).status).toBe(200);
+    expect((await putTransaction(config, txnId, versionCommand(roomId, alice.userId, `$after-${txnId}`))).status).toBe(200);
+    await alice.client.sendTextMessage(roomId, "help");
+    await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /^Commands/), 10_000, "help reply");
+
+    expect(versionReplies(alice.client, roomId, app.botUserId)).toHaveLength(2);
   });
 
   it("keeps the appservice tokens out of every log line, even at debug level", async () => {

@@ -8,11 +8,15 @@ export const initial: Migration = {
   up(db) {
     db.exec(`
       -- Appservice transactions already applied, so a transaction the homeserver retries after
-      -- a restart is acknowledged without being applied twice.
+      -- a restart is acknowledged without being applied twice. The id alone is not enough:
+      -- Synapse on SQLite numbers transactions from 1 again after it restarts, so the key also
+      -- holds a fingerprint of the transaction's events.
       CREATE TABLE appservice_transactions (
-        txn_id       TEXT PRIMARY KEY,
+        txn_id       TEXT NOT NULL,
+        fingerprint  TEXT NOT NULL,
         processed_at INTEGER NOT NULL,
-        event_count  INTEGER NOT NULL
+        event_count  INTEGER NOT NULL,
+        PRIMARY KEY (txn_id, fingerprint)
       );
       -- Old rows are pruned by age.
       CREATE INDEX appservice_transactions_processed_at ON appservice_transactions (processed_at);

@@ -258,7 +258,7 @@ describe("openDatabase", () => {
 
   it("closes idempotently, folding the WAL back into the main file", () => {
     const storage = openDatabase(dbPath, { logger: silentLogger() });
-    storage.transactions.markProcessed("txn-1", 1);
+    storage.transactions.markProcessed({ txnId: "txn-1", fingerprint: "f" }, 1);
     storage.close();
     storage.close();
     expect(storage.db.open).toBe(false);
