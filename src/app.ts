@@ -30,6 +30,8 @@ export interface AppOptions {
   registration: Registration;
   /** Supplied by callers that own the logging (the CLI, tests); created from config otherwise. */
   logging?: Logging;
+  /** How long to wait for an unreachable homeserver at start-up. Default: one minute. */
+  homeserverWaitMs?: number;
 }
 
 export interface App {
@@ -66,6 +68,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     matrix = new MatrixSide({
       config,
       registration,
+      homeserverWaitMs: options.homeserverWaitMs ?? 60_000,
       transactions: storage.transactions,
       logger: logging.forModule("matrix"),
       onEvent: async (event) => handler?.onEvent(event),

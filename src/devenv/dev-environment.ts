@@ -51,6 +51,17 @@ permissions:
 `;
 }
 
+/**
+ * The Synapse instance that belongs to this data folder. A random name kept in the folder, not
+ * one derived from its path: a deleted and re-created folder must not find the old Synapse
+ * (whose accounts the new folder has no passwords for).
+ */
+function instanceName(dataDir: string): string {
+  const file = join(dataDir, "synapse-instance");
+  if (!existsSync(file)) writeFileSync(file, `dev-${randomBytes(6).toString("hex")}\n`);
+  return readFileSync(file, "utf8").trim();
+}
+
 interface Account {
   username: string;
   password: string;
@@ -92,7 +103,7 @@ export async function startDevEnvironment(options: DevOptions): Promise<DevEnvir
   log.info("Starting the local Synapse (on a machine that has none yet, it is built first: about 2 minutes)");
   const synapse = await startSynapse({
     dataDir: join(dataDir, "synapse"),
-    instance: "dev",
+    instance: instanceName(dataDir),
     registrations: [registration],
     serverName: config.homeserver.domain,
     port,

@@ -8,11 +8,14 @@ import type { Config } from "../config/schema.js";
 import type { Logger } from "../logging/logger.js";
 import type { BotMatrixActions } from "./bot/bot.js";
 import type { Reply } from "./bot/commands.js";
+import { checkRegistrationLoaded, waitForHomeserver } from "./homeserver-check.js";
 import { DurableAppService, type TransactionLog } from "./durable-appservice.js";
 import type { Registration } from "./registration.js";
 
 export interface MatrixSideOptions {
   config: Config;
+  /** How long start() waits for an unreachable homeserver before giving up. */
+  homeserverWaitMs: number;
   registration: Registration;
   transactions: TransactionLog;
   logger: Logger;
@@ -60,6 +63,15 @@ export class MatrixSide {
   /** Connects to the homeserver, makes sure the bot exists with its profile, then listens. */
   async start(): Promise<void> {
     const { appservice: settings } = this.options.config;
+    const check = {
+      homeserverUrl: this.options.config.homeserver.url,
+      asToken: this.options.registration.as_token,
+      botUserId: this.botUserId,
+      waitMs: this.options.homeserverWaitMs,
+      logger: this.options.logger,
+    };
+    await waitForHomeserver(check);
+    await checkRegistrationLoaded(check);
     await this.bridge.initialise();
     const bot = this.botIntent();
     await bot.ensureRegistered(true);

@@ -189,11 +189,4 @@ describe("the bridge bot's management room", () => {
     expect(output).not.toContain(reg.as_token);
     expect(output).not.toContain(reg.hs_token);
   });
-
-  it("refuses to start when the registration's namespaces do not match the config", async () => {
-    const config = testConfig({ networks: { instagram: { localpart_template: "ig_{{id}}" } } });
-    await expect(startApp({ config, registration: registration() })).rejects.toThrow(
-      /namespaces\.users is \[.*@instagram_\.\+:localhost.*\] but the enabled networks' localpart templates call for \[.*@ig_\.\+:localhost/,
-    );
-  });
 });

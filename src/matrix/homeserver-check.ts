@@ -1,0 +1,75 @@
+/**
+ * Start-up checks against the homeserver, so the two commonest set-up mistakes get a sentence
+ * that says what to do instead of a stack trace from deep inside the bot-sdk: the homeserver is
+ * not (yet) reachable, or it has not loaded this registration.
+ */
+import type { Logger } from "../logging/logger.js";
+
+export class HomeserverCheckError extends Error {
+  constructor(
+    readonly code: "HOMESERVER_UNREACHABLE" | "REGISTRATION_NOT_LOADED",
+    message: string,
+  ) {
+    super(message);
+    this.name = "HomeserverCheckError";
+  }
+}
+
+export interface HomeserverCheckOptions {
+  homeserverUrl: string;
+  asToken: string;
+  botUserId: string;
+  /** How long to keep trying an unreachable homeserver: it may be starting alongside us. */
+  waitMs: number;
+  logger: Logger;
+}
+
+const MAX_RETRY_DELAY_MS = 10_000;
+
+function describe(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+/** Resolves once the client API answers; retries with growing delays until `waitMs` is spent. */
+export async function waitForHomeserver(options: HomeserverCheckOptions): Promise<void> {
+  const url = `${options.homeserverUrl}/_matrix/client/versions`;
+  const deadline = Date.now() + options.waitMs;
+  for (let delay = 500; ; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
+    let reason: string;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      if (response.ok) return;
+      reason = `HTTP ${response.status}`;
+    } catch (error) {
+      reason = describe(error);
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new HomeserverCheckError(
+        "HOMESERVER_UNREACHABLE",
+        `cannot reach the homeserver at ${options.homeserverUrl} (homeserver.url): ${reason}. ` +
+          "Is it running, and is the URL right from where crosschat runs?",
+      );
+    }
+    options.logger.warn(`Homeserver not reachable yet (${reason}); trying again`, { url: options.homeserverUrl });
+    await new Promise((resolve) => setTimeout(resolve, Math.min(delay, left)));
+  }
+}
+
+/** Fails unless the homeserver knows the registration's as_token as this bridge's bot. */
+export async function checkRegistrationLoaded(options: HomeserverCheckOptions): Promise<void> {
+  const response = await fetch(`${options.homeserverUrl}/_matrix/client/v3/account/whoami`, {
+    headers: { authorization: `Bearer ${options.asToken}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await response.json().catch(() => ({}))) as { user_id?: string; errcode?: string };
+  if (response.ok && body.user_id === options.botUserId) return;
+  const answer = response.ok ? `it answers as ${body.user_id ?? "nobody"}` : `${response.status} ${body.errcode ?? ""}`.trim();
+  throw new HomeserverCheckError(
+    "REGISTRATION_NOT_LOADED",
+    `the homeserver does not accept the registration's as_token as ${options.botUserId} (${answer}). ` +
+      "Add the registration file to the homeserver's app_service_config_files and restart the homeserver; " +
+      "if you regenerated its tokens, give the homeserver the new file.",
+  );
+}
