@@ -27,7 +27,6 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/packages ./packages
 COPY package.json config.sample.yaml ./
-COPY scripts ./scripts
 RUN mkdir -p /data && chown node:node /data
 # The image's unprivileged `node` user (uid 1000) runs the daemon.
 USER node

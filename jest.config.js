@@ -9,6 +9,7 @@ const common = {
 };
 
 export default {
+  reporters: ["default", "<rootDir>/test/support/summary-reporter.mjs"],
   projects: [
     {
       ...common,
