@@ -10,6 +10,8 @@ const common = {
 
 export default {
   reporters: ["default", "<rootDir>/test/support/summary-reporter.mjs"],
+  // Integration tests wait on a real homeserver; jest allows a project no timeout of its own.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -23,7 +25,6 @@ export default {
       // One Synapse for the whole run: starting it takes seconds, a test needs milliseconds.
       globalSetup: "<rootDir>/test/support/synapse-global-setup.mjs",
       globalTeardown: "<rootDir>/test/support/synapse-global-teardown.mjs",
-      testTimeout: 60000,
     },
   ],
 };
