@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { connectionInstructions, startDevEnvironment } from "../devenv/dev-environment.js";
 import { runCommand } from "./failures.js";
-import { stopOnSignal } from "./start.js";
+import { stopOnSignal } from "./signals.js";
 
 export function registerDev(program: Command): void {
   program
