@@ -8,6 +8,7 @@
  * recorded in the database first: a crash means the homeserver retries, and a retry of a
  * transaction already applied is acknowledged without being applied again.
  */
+import { timingSafeEqual } from "node:crypto";
 import type { Server } from "node:http";
 import { AppService } from "matrix-appservice-bridge";
 import type { Logger } from "../logging/logger.js";
@@ -34,6 +35,8 @@ type Listener = (event: Record<string, unknown>) => unknown;
 // library's dependency, not ours).
 interface Request {
   params: Record<string, string | undefined>;
+  query: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
   body?: unknown;
 }
 interface Response {
@@ -45,16 +48,23 @@ export class DurableAppService extends AppService {
   private readonly inFlight = new Set<Promise<void>>();
   private pruneTimer: NodeJS.Timeout | undefined;
   private stopping = false;
-  // Assigned after super(): express binds the route handler in AppService's constructor, but
-  // requests cannot arrive before listen(), by which time these are set.
-  private transactions!: TransactionLog;
-  private log!: Logger;
+  private readonly transactions: TransactionLog;
+  private readonly log: Logger;
 
-  static create(options: { homeserverToken: string; transactions: TransactionLog; logger: Logger }) {
-    const service = new DurableAppService({ homeserverToken: options.homeserverToken });
-    service.transactions = options.transactions;
-    service.log = options.logger;
-    return service;
+  private readonly homeserverToken: Buffer;
+
+  constructor(options: { homeserverToken: string; transactions: TransactionLog; logger: Logger }) {
+    super({ homeserverToken: options.homeserverToken });
+    this.homeserverToken = Buffer.from(options.homeserverToken);
+    this.transactions = options.transactions;
+    this.log = options.logger;
+    // Express's default answer to a body it cannot parse is an HTML page plus a stack trace on
+    // stderr; a JSON error and one log line say the same without the noise.
+    this.expressApp.use((error: { status?: number; type?: string; message?: string }, _req: unknown, res: Response, _next: unknown) => {
+      const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+      this.log.warn("Rejected a request the appservice endpoint could not read", { status, reason: error.message });
+      res.status(status).send({ errcode: status === 413 ? "M_TOO_LARGE" : "M_NOT_JSON", error: error.message ?? "Bad request" });
+    });
   }
 
   override async listen(port: number, hostname: string, backlog: number): Promise<void> {
@@ -89,7 +99,21 @@ export class DurableAppService extends AppService {
     }
   }
 
+  /** Only the homeserver, which holds hs_token, may push events. */
+  private isFromHomeserver(req: Request): boolean {
+    const header = req.headers["authorization"];
+    const bearer = typeof header === "string" && header.startsWith("Bearer ") ? header.slice(7) : undefined;
+    // The query parameter is the older, deprecated way homeservers send the token.
+    const query = typeof req.query["access_token"] === "string" ? req.query["access_token"] : undefined;
+    const given = Buffer.from(bearer ?? query ?? "");
+    return given.length === this.homeserverToken.length && timingSafeEqual(given, this.homeserverToken);
+  }
+
   private async handleTransaction(req: Request, res: Response): Promise<void> {
+    if (!this.isFromHomeserver(req)) {
+      res.status(403).send({ errcode: "M_FORBIDDEN", error: "Bad token supplied" });
+      return;
+    }
     const txnId = String(req.params["txnId"] ?? "");
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (this.stopping) {
@@ -103,24 +127,27 @@ export class DurableAppService extends AppService {
     const events = asEventList(body["events"]);
     const ephemeral = asEventList(body["de.sorunome.msc2409.ephemeral"] ?? body["ephemeral"]);
     const key = { txnId, fingerprint: transactionFingerprint(events, ephemeral) };
-    if (this.transactions.isProcessed(key)) {
-      this.log.debug("Transaction already applied, acknowledging again", { txnId });
-      res.send({});
-      return;
-    }
-    const work = this.apply(events, ephemeral);
+    const work = this.applyOnce(key, events, ephemeral);
     this.inFlight.add(work);
     try {
       await work;
-      this.transactions.markProcessed(key, events.length + ephemeral.length);
       res.send({});
     } catch (error) {
       // Only storage failures get here (handlers catch their own errors): let the homeserver retry.
-      this.log.error("Could not record transaction; the homeserver will retry it", { txnId, error });
+      this.log.error("Could not check or record a transaction; the homeserver will retry it", { txnId, error });
       res.status(500).send({ errcode: "M_UNKNOWN", error: "Transaction could not be recorded" });
     } finally {
       this.inFlight.delete(work);
     }
+  }
+
+  private async applyOnce(key: TransactionKey, events: Record<string, unknown>[], ephemeral: Record<string, unknown>[]) {
+    if (this.transactions.isProcessed(key)) {
+      this.log.debug("Transaction already applied, acknowledging again", { txnId: key.txnId });
+      return;
+    }
+    await this.apply(events, ephemeral);
+    this.transactions.markProcessed(key, events.length + ephemeral.length);
   }
 
   private async apply(events: Record<string, unknown>[], ephemeral: Record<string, unknown>[]) {

@@ -29,7 +29,7 @@ export class MatrixSide {
 
   constructor(private readonly options: MatrixSideOptions) {
     const { config, registration } = options;
-    this.appservice = DurableAppService.create({
+    this.appservice = new DurableAppService({
       homeserverToken: registration.hs_token,
       transactions: options.transactions,
       logger: options.logger.child({ module: "matrix.transactions" }),
