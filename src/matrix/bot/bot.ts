@@ -71,10 +71,19 @@ export class Bot {
     await this.options.matrix.sendNotice(roomId, WELCOME);
   }
 
-  /** The owner left their management room: the bot leaves too and forgets it. */
+  /**
+   * The owner left their management room: the bot leaves too and forgets it. If the bot itself
+   * was removed, it just forgets the room; the owner can invite it to a new one.
+   */
   async onLeave(event: MatrixEvent): Promise<void> {
     const owner = this.options.rooms.findUserByRoom(event.room_id);
-    if (owner === undefined || event.state_key !== owner) return;
+    if (owner === undefined) return;
+    if (event.state_key === this.userId) {
+      this.options.rooms.remove(owner);
+      this.options.logger.info("Removed from a management room; forgetting it", { room: event.room_id, user: owner });
+      return;
+    }
+    if (event.state_key !== owner) return;
     this.options.rooms.remove(owner);
     this.options.logger.info("Owner left the management room; leaving it too", { room: event.room_id, user: owner });
     await this.options.matrix.leave(event.room_id);

@@ -163,6 +163,13 @@ describe("the bridge bot", () => {
     expect(matrix.notices).toEqual([]);
   });
 
+  it("forgets a management room it was kicked from, without trying to leave it", async () => {
+    rooms.set("@alice:example.org", "!dm:x");
+    await bot.onLeave(memberEvent("@alice:example.org", "!dm:x", BOT, "leave"));
+    expect(rooms.get("@alice:example.org")).toBeUndefined();
+    expect(matrix.actions).toEqual([]);
+  });
+
   it("leaves and forgets the management room when its owner leaves", async () => {
     rooms.set("@alice:example.org", "!dm:x");
     await bot.onLeave(memberEvent("@bob:example.org", "!dm:x", "@bob:example.org", "leave"));
