@@ -82,6 +82,13 @@ function networkSchema(defaults: {
     .prefault({});
 }
 
+/** Where a process on the same host reaches a listener bound to `bindAddress`. */
+function reachableHost(bindAddress: string): string {
+  if (bindAddress === "0.0.0.0") return "127.0.0.1";
+  if (bindAddress === "::") return "[::1]";
+  return bindAddress.includes(":") && !bindAddress.startsWith("[") ? `[${bindAddress}]` : bindAddress;
+}
+
 const permissionSubject = z
   .string()
   .refine((s) => s === "*" || SERVER_NAME.test(s) || USER_ID.test(s), {
@@ -99,7 +106,8 @@ export const ConfigSchema = z
         id: z.string().min(1).default("crosschat"),
         bind_address: z.string().min(1).default("127.0.0.1"),
         port: port.default(29340),
-        public_url: httpUrl.default("http://127.0.0.1:29340"),
+        // Derived from bind_address and port below when not given.
+        public_url: httpUrl.optional(),
         alias_prefix: localpart.default("crosschat_"),
         bot: z
           .strictObject({
@@ -109,6 +117,10 @@ export const ConfigSchema = z
           })
           .prefault({}),
       })
+      .transform((appservice) => ({
+        ...appservice,
+        public_url: appservice.public_url ?? `http://${reachableHost(appservice.bind_address)}:${appservice.port}`,
+      }))
       .prefault({}),
     database: z
       .strictObject({

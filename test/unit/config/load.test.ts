@@ -52,6 +52,18 @@ describe("parseConfig", () => {
     expect(config.networks.instagram.url).toBe("http://sim.local/instagram");
   });
 
+  it("derives public_url from bind_address and port when it is not set", () => {
+    const parse = (appservice: string) =>
+      parseConfig(`homeserver:\n  url: http://hs\n  domain: example.org\nappservice:\n${appservice}`, {
+        source: "config.yaml",
+      }).appservice.public_url;
+    expect(parse("  port: 30000\n")).toBe("http://127.0.0.1:30000");
+    expect(parse("  bind_address: 10.1.2.3\n  port: 30001\n")).toBe("http://10.1.2.3:30001");
+    expect(parse("  bind_address: 0.0.0.0\n")).toBe("http://127.0.0.1:29340");
+    expect(parse("  bind_address: '::'\n")).toBe("http://[::1]:29340");
+    expect(parse("  port: 30000\n  public_url: http://bridge:29340\n")).toBe("http://bridge:29340");
+  });
+
   it("treats an empty optional key as not set", () => {
     const config = parseConfig(withMinimal("logging:\n  file:\nappservice:\n  bot:\n    avatar:\n"), {
       source: "config.yaml",
