@@ -102,10 +102,18 @@ export async function startNetworkServer(definition: NetworkDefinition, options:
   const pruneTimer = setInterval(() => streams.pruneExpired(), PRUNE_INTERVAL_MS);
   pruneTimer.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+    });
+  } catch (error) {
+    // A port already in use: release what was opened, then say so.
+    clearInterval(pruneTimer);
+    handlers.close?.();
+    db.close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   const host = options.host ?? "127.0.0.1";
