@@ -13,17 +13,8 @@ import { registrationMismatches, type Registration } from "./matrix/registration
 import { createLogging, type Logging } from "./logging/logger.js";
 import { routeLibraryLogs } from "./logging/library-logs.js";
 import { openDatabase, type Storage } from "./storage/index.js";
+import { StartupError } from "./startup-error.js";
 import { VERSION } from "./version.js";
-
-export class StartupError extends Error {
-  constructor(
-    readonly code: "REGISTRATION_MISMATCH" | "START_FAILED",
-    message: string,
-  ) {
-    super(message);
-    this.name = "StartupError";
-  }
-}
 
 export interface AppOptions {
   config: Config;

@@ -1,21 +1,27 @@
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { connectionInstructions, startDevEnvironment } from "../devenv/dev-environment.js";
 import { runCommand } from "./failures.js";
 import { stopOnSignal } from "./signals.js";
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError("expected a port from 1 to 65535");
+  return port;
+}
 
 export function registerDev(program: Command): void {
   program
     .command("dev")
     .description("run a local Synapse and the bridge with generated config, for trying crosschat out")
     .option("-d, --data <dir>", "folder for the config, registration, database and Synapse data", ".crosschat-dev")
-    .option("--homeserver-port <port>", "loopback port for Synapse's client API (first run only)", "8008")
-    .option("--appservice-port <port>", "loopback port the bridge listens on (first run only)", "29340")
-    .action((options: { data: string; homeserverPort: string; appservicePort: string }) =>
+    .option("--homeserver-port <port>", "loopback port for Synapse's client API (first run only)", portNumber, 8008)
+    .option("--appservice-port <port>", "loopback port the bridge listens on (first run only)", portNumber, 29340)
+    .action((options: { data: string; homeserverPort: number; appservicePort: number }) =>
       runCommand(async () => {
         const env = await startDevEnvironment({
           dataDir: options.data,
-          homeserverPort: Number(options.homeserverPort),
-          appservicePort: Number(options.appservicePort),
+          homeserverPort: options.homeserverPort,
+          appservicePort: options.appservicePort,
         });
         process.stdout.write(connectionInstructions(env, options.data));
         await stopOnSignal(env.app);

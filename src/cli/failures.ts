@@ -4,8 +4,7 @@
  */
 import { ConfigError, formatConfigProblems } from "../config/errors.js";
 import { RegistrationFileError } from "../matrix/registration-file.js";
-import { StartupError } from "../app.js";
-import { HomeserverCheckError } from "../matrix/homeserver-check.js";
+import { StartupError } from "../startup-error.js";
 import { StorageError } from "../storage/index.js";
 
 export const EXIT = { ok: 0, failed: 1, invalidConfig: 2, forced: 130 } as const;
@@ -22,7 +21,7 @@ export function describeFailure(error: unknown): { message: string; exitCode: nu
   if (error instanceof RegistrationFileError) {
     return { message: `Registration problem in ${error.message}`, exitCode: EXIT.invalidConfig };
   }
-  if (error instanceof StartupError || error instanceof StorageError || error instanceof HomeserverCheckError) {
+  if (error instanceof StartupError || error instanceof StorageError) {
     return { message: error.message, exitCode: EXIT.failed };
   }
   return { message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: EXIT.failed };

@@ -25,7 +25,6 @@ export interface DevEnvironment {
   app: App;
   synapse: RunningSynapse;
   account: { userId: string; password: string };
-  stop(): Promise<void>;
 }
 
 const DOMAIN = "localhost";
@@ -39,7 +38,6 @@ homeserver:
 appservice:
   bind_address: 127.0.0.1
   port: ${options.appservicePort}
-  public_url: http://127.0.0.1:${options.appservicePort}
 database:
   path: ${join(dataDir, "crosschat.db")}
 logging:
@@ -49,17 +47,6 @@ permissions:
   "*": relay
   ${DOMAIN}: admin
 `;
-}
-
-/**
- * The Synapse instance that belongs to this data folder. A random name kept in the folder, not
- * one derived from its path: a deleted and re-created folder must not find the old Synapse
- * (whose accounts the new folder has no passwords for).
- */
-function instanceName(dataDir: string): string {
-  const file = join(dataDir, "synapse-instance");
-  if (!existsSync(file)) writeFileSync(file, `dev-${randomBytes(6).toString("hex")}\n`);
-  return readFileSync(file, "utf8").trim();
 }
 
 interface Account {
@@ -103,7 +90,7 @@ export async function startDevEnvironment(options: DevOptions): Promise<DevEnvir
   log.info("Starting the local Synapse (on a machine that has none yet, it is built first: about 2 minutes)");
   const synapse = await startSynapse({
     dataDir: join(dataDir, "synapse"),
-    instance: instanceName(dataDir),
+    persistent: true,
     registrations: [registration],
     serverName: config.homeserver.domain,
     port,
@@ -112,15 +99,7 @@ export async function startDevEnvironment(options: DevOptions): Promise<DevEnvir
   try {
     const account = await ensureAccount(dataDir, synapse);
     const app = await startApp({ config, registration, logging });
-    return {
-      app,
-      synapse,
-      account,
-      async stop() {
-        await app.stop();
-        await synapse.stop();
-      },
-    };
+    return { app, synapse, account };
   } catch (error) {
     await synapse.stop();
     throw error;

@@ -6,8 +6,8 @@
  * throw-away homeserver config for that mode, starts Synapse in the foreground as a child
  * process, waits until the client API answers and hands back a handle to stop it.
  *
- * Each start gets a fresh Synapse that stop() throws away, unless `instance` names one whose
- * state persists (the dev environment's).
+ * Each start gets a fresh Synapse that stop() throws away, unless it is `persistent` (the dev
+ * environment's), whose state is kept from one start to the next.
  *
  * The parts live in ./synapse/: provision.ts (the mode), layout.ts (where the files live and the
  * command line, per mode), orphaned-runs.ts (sweeping chroot folders of dead runs),
@@ -18,6 +18,7 @@ import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Logger } from "winston";
+import { probeHomeserver } from "../matrix/homeserver-check.js";
 import { freeLoopbackPort } from "./ports.js";
 import { instanceSecrets, LOG_FILE, writeConfig, type Secrets } from "./synapse/homeserver-config.js";
 import { layoutFor, type Layout } from "./synapse/layout.js";
@@ -36,11 +37,11 @@ export interface StartSynapseOptions {
   /** Appservice registration objects; each is written as a YAML file and listed in the config. */
   registrations: object[];
   /**
-   * Names a Synapse whose state (database, media, signing key, secrets) persists from one start
-   * to the next with the same name and dataDir, as `crosschat dev` needs. Without it every start
-   * gets a fresh Synapse, thrown away on stop.
+   * Keeps this Synapse's state (database, media, signing key, secrets) from one start to the
+   * next with the same dataDir, as `crosschat dev` needs. Otherwise every start gets a fresh
+   * Synapse, thrown away on stop.
    */
-  instance?: string;
+  persistent?: boolean;
   serverName?: string;
   /** Defaults to a free loopback port. */
   port?: number;
@@ -79,27 +80,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function answersVersions(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/_matrix/client/versions`, { signal: AbortSignal.timeout(2000) });
-    await response.arrayBuffer();
-    return response.status === 200;
-  } catch {
-    return false;
-  }
-}
-
-async function generateKeys(layout: Layout, runId: string): Promise<void> {
-  const { file, args } = layout.command(["--generate-keys"], `crosschat-synapse-keys-${runId}`);
-  const result = await runCommand(file, args);
-  if (result.code !== 0) {
-    throw new Error(
-      `Synapse could not generate its signing key (exit ${result.code ?? result.signal}):\n` +
-        tail(result.stderr + result.stdout),
-    );
-  }
-}
-
 export async function startSynapse(options: StartSynapseOptions): Promise<RunningSynapse> {
   const started = Date.now();
   // Absolute, because it ends up in Synapse's config and in Docker's volume argument.
@@ -112,7 +92,8 @@ export async function startSynapse(options: StartSynapseOptions): Promise<Runnin
   const containerName = `crosschat-synapse-${runId}`;
 
   const provisioned = await provision();
-  const layout = layoutFor(provisioned, dataDir, runId, options.instance);
+  const persistent = options.persistent ?? false;
+  const layout = layoutFor(provisioned, dataDir, runId, persistent);
   await mkdir(dataDir, { recursive: true });
   await layout.prepare();
   if (layout.hostDir !== dataDir) {
@@ -123,9 +104,8 @@ export async function startSynapse(options: StartSynapseOptions): Promise<Runnin
   const url = `http://127.0.0.1:${port}`;
   let secrets: Secrets;
   try {
-    secrets = await instanceSecrets(layout.hostDir, options.instance !== undefined);
+    secrets = await instanceSecrets(layout.hostDir, persistent);
     await writeConfig(layout, { serverName, port, secrets, registrations: options.registrations });
-    await generateKeys(layout, runId);
   } catch (error) {
     await layout.cleanup();
     throw error;
@@ -183,7 +163,7 @@ export async function startSynapse(options: StartSynapseOptions): Promise<Runnin
         `Synapse (${layout.mode}) exited during start-up (exit ${child.exitCode ?? child.signalCode}).\n${details}`,
       );
     }
-    if (await answersVersions(url)) break;
+    if ((await probeHomeserver(url, 2000)) === undefined) break;
     if (Date.now() > deadline) {
       const details = await describeFailure(layout, output);
       await stop();

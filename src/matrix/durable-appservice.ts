@@ -50,7 +50,6 @@ export class DurableAppService extends AppService {
   private stopping = false;
   private readonly transactions: TransactionLog;
   private readonly log: Logger;
-
   private readonly homeserverToken: Buffer;
 
   constructor(options: { homeserverToken: string; transactions: TransactionLog; logger: Logger }) {
@@ -60,10 +59,11 @@ export class DurableAppService extends AppService {
     this.log = options.logger;
     // Express's default answer to a body it cannot parse is an HTML page plus a stack trace on
     // stderr; a JSON error and one log line say the same without the noise.
-    this.expressApp.use((error: { status?: number; type?: string; message?: string }, _req: unknown, res: Response, _next: unknown) => {
+    this.expressApp.use((error: { status?: number; message?: string }, _req: unknown, res: Response, _next: unknown) => {
       const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+      const errcode = status === 413 ? "M_TOO_LARGE" : status < 500 ? "M_NOT_JSON" : "M_UNKNOWN";
       this.log.warn("Rejected a request the appservice endpoint could not read", { status, reason: error.message });
-      res.status(status).send({ errcode: status === 413 ? "M_TOO_LARGE" : "M_NOT_JSON", error: error.message ?? "Bad request" });
+      res.status(status).send({ errcode, error: error.message ?? "Bad request" });
     });
   }
 

@@ -4,16 +4,7 @@
  * not (yet) reachable, or it has not loaded this registration.
  */
 import type { Logger } from "../logging/logger.js";
-
-export class HomeserverCheckError extends Error {
-  constructor(
-    readonly code: "HOMESERVER_UNREACHABLE" | "REGISTRATION_NOT_LOADED",
-    message: string,
-  ) {
-    super(message);
-    this.name = "HomeserverCheckError";
-  }
-}
+import { StartupError } from "../startup-error.js";
 
 export interface HomeserverCheckOptions {
   homeserverUrl: string;
@@ -31,22 +22,29 @@ function describe(error: unknown): string {
   return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
+/**
+ * Asks the homeserver's client API for its versions: undefined when it answers, otherwise why
+ * not (a connection error code or an HTTP status).
+ */
+export async function probeHomeserver(homeserverUrl: string, timeoutMs = 10_000): Promise<string | undefined> {
+  try {
+    const response = await fetch(`${homeserverUrl}/_matrix/client/versions`, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.arrayBuffer();
+    return response.ok ? undefined : `HTTP ${response.status}`;
+  } catch (error) {
+    return describe(error);
+  }
+}
+
 /** Resolves once the client API answers; retries with growing delays until `waitMs` is spent. */
 export async function waitForHomeserver(options: HomeserverCheckOptions): Promise<void> {
-  const url = `${options.homeserverUrl}/_matrix/client/versions`;
   const deadline = Date.now() + options.waitMs;
   for (let delay = 500; ; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
-    let reason: string;
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-      if (response.ok) return;
-      reason = `HTTP ${response.status}`;
-    } catch (error) {
-      reason = describe(error);
-    }
+    const reason = await probeHomeserver(options.homeserverUrl);
+    if (reason === undefined) return;
     const left = deadline - Date.now();
     if (left <= 0) {
-      throw new HomeserverCheckError(
+      throw new StartupError(
         "HOMESERVER_UNREACHABLE",
         `cannot reach the homeserver at ${options.homeserverUrl} (homeserver.url): ${reason}. ` +
           "Is it running, and is the URL right from where crosschat runs?",
@@ -66,7 +64,7 @@ export async function checkRegistrationLoaded(options: HomeserverCheckOptions): 
   const body = (await response.json().catch(() => ({}))) as { user_id?: string; errcode?: string };
   if (response.ok && body.user_id === options.botUserId) return;
   const answer = response.ok ? `it answers as ${body.user_id ?? "nobody"}` : `${response.status} ${body.errcode ?? ""}`.trim();
-  throw new HomeserverCheckError(
+  throw new StartupError(
     "REGISTRATION_NOT_LOADED",
     `the homeserver does not accept the registration's as_token as ${options.botUserId} (${answer}). ` +
       "Add the registration file to the homeserver's app_service_config_files and restart the homeserver; " +

@@ -13,6 +13,13 @@ import { VERSION } from "../../src/version.js";
 import { createTestUser, waitForEvent, waitForMembership, type TestUser } from "../support/matrix-user.js";
 import { testConfig } from "../support/test-config.js";
 
+/**
+ * How long to wait for the bridge to act. Every test restarts the daemon on the same port, and
+ * Synapse backs off (2 s, 4 s, 8 s...) from an appservice that was down or answered 503 while
+ * stopping, so the first transaction after a restart can take several seconds to arrive.
+ */
+const BRIDGE_WAIT_MS = 30_000;
+
 const registration = () => readRegistrationFile(process.env["CROSSCHAT_TEST_REGISTRATION"] as string);
 
 const running: App[] = [];
@@ -47,6 +54,13 @@ const isNoticeFrom = (sender: string, roomId: string, text: RegExp) => (event: M
   event.getType() === "m.room.message" &&
   event.getContent()["msgtype"] === "m.notice" &&
   text.test(String(event.getContent()["body"]));
+
+/** Opens a DM with the bot and waits until the bot has joined it: a management room. */
+async function openManagementRoom(client: MatrixClient, botUserId: string): Promise<string> {
+  const roomId = await openDirectChat(client, botUserId);
+  await waitForMembership(client, roomId, botUserId, "join", BRIDGE_WAIT_MS);
+  return roomId;
+}
 
 async function openDirectChat(client: MatrixClient, botUserId: string): Promise<string> {
   const { room_id: roomId } = await client.createRoom({
@@ -92,12 +106,11 @@ describe("the bridge bot's management room", () => {
     const alice = await user("alice");
     const app = await start(testConfig());
 
-    const roomId = await openDirectChat(alice.client, app.botUserId);
-    await waitForMembership(alice.client, roomId, app.botUserId, "join", 20_000);
-    await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /management room/), 10_000, "welcome notice");
+    const roomId = await openManagementRoom(alice.client, app.botUserId);
+    await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /management room/), BRIDGE_WAIT_MS, "welcome notice");
 
     await alice.client.sendTextMessage(roomId, "help");
-    const help = await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /^Commands/), 10_000, "help reply");
+    const help = await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /^Commands/), BRIDGE_WAIT_MS, "help reply");
 
     const content = help.getContent();
     expect(content["body"]).toContain("help — Show the commands you can use");
@@ -109,11 +122,10 @@ describe("the bridge bot's management room", () => {
   it("answers an unknown command with a pointer to help", async () => {
     const alice = await user("alice");
     const app = await start(testConfig());
-    const roomId = await openDirectChat(alice.client, app.botUserId);
-    await waitForMembership(alice.client, roomId, app.botUserId, "join", 20_000);
+    const roomId = await openManagementRoom(alice.client, app.botUserId);
 
     await alice.client.sendTextMessage(roomId, "frobnicate now");
-    const reply = await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /Unknown command/), 10_000);
+    const reply = await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /Unknown command/), BRIDGE_WAIT_MS);
     expect(reply.getContent()["body"]).toBe("Unknown command 'frobnicate'. Send help to see the commands.");
   });
 
@@ -122,7 +134,7 @@ describe("the bridge bot's management room", () => {
     const app = await start(testConfig({ permissions: { "*": "relay", [mallory.userId]: "relay", localhost: "relay" } }));
 
     const roomId = await openDirectChat(mallory.client, app.botUserId);
-    await waitForMembership(mallory.client, roomId, app.botUserId, "leave", 20_000);
+    await waitForMembership(mallory.client, roomId, app.botUserId, "leave", BRIDGE_WAIT_MS);
     const leave = mallory.client.getRoom(roomId)?.getMember(app.botUserId)?.events.member;
     expect(leave?.getContent()["reason"]).toBe("Your account may talk through relayed portals, but not manage the bridge.");
   });
@@ -131,15 +143,14 @@ describe("the bridge bot's management room", () => {
     const alice = await user("alice");
     const app = await start(testConfig());
     const { room_id: roomId } = await alice.client.createRoom({ invite: [app.botUserId] });
-    await waitForMembership(alice.client, roomId, app.botUserId, "leave", 20_000);
+    await waitForMembership(alice.client, roomId, app.botUserId, "leave", BRIDGE_WAIT_MS);
   });
 
   it("remembers the management room across a restart and never applies a retried transaction twice", async () => {
     const alice = await user("alice");
     const config = testConfig();
     const first = await start(config);
-    const roomId = await openDirectChat(alice.client, first.botUserId);
-    await waitForMembership(alice.client, roomId, first.botUserId, "join", 20_000);
+    const roomId = await openManagementRoom(alice.client, first.botUserId);
 
     // The homeserver retries a transaction it got no answer for; replay one by hand, as a
     // homeserver would after the daemon restarted between applying and answering it.
@@ -152,7 +163,7 @@ describe("the bridge bot's management room", () => {
     const second = await start(config);
     expect((await put()).status).toBe(200);
     await alice.client.sendTextMessage(roomId, "help");
-    await waitForEvent(alice.client, isNoticeFrom(second.botUserId, roomId, /^Commands/), 10_000, "help after restart");
+    await waitForEvent(alice.client, isNoticeFrom(second.botUserId, roomId, /^Commands/), BRIDGE_WAIT_MS, "help after restart");
 
     expect(versionReplies(alice.client, roomId, second.botUserId)).toHaveLength(1);
   });
@@ -161,14 +172,13 @@ describe("the bridge bot's management room", () => {
     const alice = await user("alice");
     const config = testConfig();
     const app = await start(config);
-    const roomId = await openDirectChat(alice.client, app.botUserId);
-    await waitForMembership(alice.client, roomId, app.botUserId, "join", 20_000);
+    const roomId = await openManagementRoom(alice.client, app.botUserId);
 
     const txnId = `reused-${Date.now()}`;
     expect((await putTransaction(config, txnId, versionCommand(roomId, alice.userId, `$before-${txnId}`))).status).toBe(200);
     expect((await putTransaction(config, txnId, versionCommand(roomId, alice.userId, `$after-${txnId}`))).status).toBe(200);
     await alice.client.sendTextMessage(roomId, "help");
-    await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /^Commands/), 10_000, "help reply");
+    await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /^Commands/), BRIDGE_WAIT_MS, "help reply");
 
     expect(versionReplies(alice.client, roomId, app.botUserId)).toHaveLength(2);
   });
@@ -177,10 +187,9 @@ describe("the bridge bot's management room", () => {
     const lines: string[] = [];
     const alice = await user("alice");
     const app = await start(testConfig({ logging: { level: "debug" } }), lines);
-    const roomId = await openDirectChat(alice.client, app.botUserId);
-    await waitForMembership(alice.client, roomId, app.botUserId, "join", 20_000);
+    const roomId = await openManagementRoom(alice.client, app.botUserId);
     await alice.client.sendTextMessage(roomId, "help");
-    await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /^Commands/), 10_000);
+    await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /^Commands/), BRIDGE_WAIT_MS);
     await app.stop();
 
     const reg = registration();

@@ -6,13 +6,14 @@
  * network, quiet logs (warnings go to a file, which start-up errors quote), and rate limits
  * raised so that human test users are never throttled.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { access, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 
 export const CONFIG_FILE = "homeserver.yaml";
 export const LOG_FILE = "homeserver.log";
+const SIGNING_KEY_FILE = "signing.key";
 
 /** Rate limits high enough that test users and dev sessions never wait. */
 const UNLIMITED = { per_second: 1000, burst_count: 1000 };
@@ -23,31 +24,48 @@ export interface Secrets {
   form_secret: string;
 }
 
-const SECRETS_FILE = "crosschat-secrets.json";
-
 function newSecrets(): Secrets {
   const secret = () => randomBytes(32).toString("hex");
   return { registration_shared_secret: secret(), macaroon_secret_key: secret(), form_secret: secret() };
 }
 
 /**
- * Fresh secrets for a throw-away run; for a named instance the ones of its first run, so that
- * what Synapse derived from them (login tokens, say) stays valid across restarts.
+ * Fresh secrets for a throw-away run; for a persistent Synapse the ones already in its
+ * homeserver.yaml, so that what Synapse derived from them (login tokens, say) stays valid.
  */
 export async function instanceSecrets(hostDir: string, persistent: boolean): Promise<Secrets> {
   if (!persistent) return newSecrets();
-  const file = join(hostDir, SECRETS_FILE);
   try {
-    const stored = JSON.parse(await readFile(file, "utf8")) as Partial<Secrets>;
+    const stored = parse(await readFile(join(hostDir, CONFIG_FILE), "utf8")) as Partial<Secrets>;
     if (stored.registration_shared_secret && stored.macaroon_secret_key && stored.form_secret) {
-      return stored as Secrets;
+      return {
+        registration_shared_secret: stored.registration_shared_secret,
+        macaroon_secret_key: stored.macaroon_secret_key,
+        form_secret: stored.form_secret,
+      };
     }
   } catch {
-    // First run of this instance.
+    // First run: no config yet.
   }
-  const secrets = newSecrets();
-  await writeFile(file, JSON.stringify(secrets), { mode: 0o600 });
-  return secrets;
+  return newSecrets();
+}
+
+/**
+ * The server's signing key, in the file format Synapse reads (`ed25519 <key id> <seed in unpadded
+ * base64>`). Written here rather than by `synapse --generate-keys`, which would start a second
+ * Python process and cost about three seconds on every start. A persistent Synapse keeps its key.
+ */
+async function ensureSigningKey(file: string): Promise<void> {
+  try {
+    await access(file);
+    return;
+  } catch {
+    // Not there yet: make one.
+  }
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const seed = Buffer.from(privateKey.export({ format: "jwk" }).d ?? "", "base64url");
+  const keyId = `a_${randomBytes(2).toString("hex")}`;
+  await writeFile(file, `ed25519 ${keyId} ${seed.toString("base64").replace(/=+$/, "")}\n`, { mode: 0o600 });
 }
 
 function homeserverConfig(p: {
@@ -75,7 +93,7 @@ function homeserverConfig(p: {
     database: { name: "sqlite3", args: { database: `${p.dir}/homeserver.db` } },
     log_config: `${p.dir}/log.config`,
     media_store_path: `${p.dir}/media_store`,
-    signing_key_path: `${p.dir}/signing.key`,
+    signing_key_path: `${p.dir}/${SIGNING_KEY_FILE}`,
     // All three given explicitly so Synapse neither derives them nor warns about them.
     registration_shared_secret: p.secrets.registration_shared_secret,
     macaroon_secret_key: p.secrets.macaroon_secret_key,
@@ -136,6 +154,7 @@ export async function writeConfig(dirs: { hostDir: string; synapseDir: string },
   registrations: object[];
 }): Promise<void> {
   await mkdir(join(dirs.hostDir, "media_store"), { recursive: true });
+  await ensureSigningKey(join(dirs.hostDir, SIGNING_KEY_FILE));
   const registrationFiles: string[] = [];
   for (const [i, registration] of p.registrations.entries()) {
     const name = `appservice-${i}.yaml`;

@@ -1,5 +1,6 @@
 /** Where the config lives and how Synapse is invoked, per mode. */
-import { createHash } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CONFIG_FILE } from "./homeserver-config.js";
@@ -36,16 +37,21 @@ function homeserverArgs(synapseDir: string, extraArgs: string[]): string[] {
 }
 
 /**
- * The chroot folder of a run: a fresh one per run, or for a named instance a stable one per
- * (name, dataDir) so that two dev folders never share a Synapse.
+ * The chroot folder of a run: a fresh one per run; for a persistent Synapse, one whose random
+ * name is kept in dataDir. Random rather than derived from dataDir's path, so that a deleted and
+ * re-created folder never finds the old Synapse, whose accounts it has no passwords for.
  */
-function chrootFolderName(runId: string, dataDir: string, instance: string | undefined): string {
-  if (instance === undefined) return runId;
-  const safe = instance.replace(/[^A-Za-z0-9_.-]/g, "_");
-  return `${safe}-${createHash("sha256").update(dataDir).digest("hex").slice(0, 12)}`;
+function chrootFolderName(runId: string, dataDir: string, persistent: boolean): string {
+  if (!persistent) return runId;
+  const file = join(dataDir, "chroot-folder");
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `persistent-${randomBytes(6).toString("hex")}\n`);
+  }
+  return readFileSync(file, "utf8").trim();
 }
 
-export function layoutFor(provisioned: Provisioned, dataDir: string, runId: string, instance: string | undefined): Layout {
+export function layoutFor(provisioned: Provisioned, dataDir: string, runId: string, persistent: boolean): Layout {
   switch (provisioned.mode) {
     case "python": {
       const python = process.env["CROSSCHAT_SYNAPSE_PYTHON"];
@@ -85,8 +91,7 @@ export function layoutFor(provisioned: Provisioned, dataDir: string, runId: stri
       if (!root) throw new Error("chroot mode without a chroot root");
       // Synapse inside the chroot cannot see dataDir, so the config gets its own folder in there.
       const runsDir = join(root, "srv", "crosschat");
-      const persistent = instance !== undefined;
-      const synapseDir = `/srv/crosschat/${chrootFolderName(runId, dataDir, instance)}`;
+      const synapseDir = `/srv/crosschat/${chrootFolderName(runId, dataDir, persistent)}`;
       const hostDir = join(root, synapseDir);
       const owner: RunOwner = { owner: process.pid };
       const writeOwner = () => writeFile(join(hostDir, OWNER_FILE), JSON.stringify(owner));
@@ -95,7 +100,7 @@ export function layoutFor(provisioned: Provisioned, dataDir: string, runId: stri
         hostDir,
         synapseDir,
         command: (extra) => ({ file: "chroot", args: [root, "python3", ...homeserverArgs(synapseDir, extra)] }),
-        // A named instance's folder has no owner file: it outlives its runs and is never swept.
+        // A persistent Synapse's folder has no owner file: it outlives its runs and is never swept.
         prepare: async () => {
           await removeOrphanedRuns(runsDir);
           await mkdir(hostDir, { recursive: true });

@@ -62,6 +62,8 @@ interface Row {
 
 export class EventStreams {
   private readonly listeners = new Map<string, Set<Listener>>();
+  /** Appended inside the running transaction, told to listeners once it commits. */
+  private pending: StreamEvent[] = [];
   private readonly selectState;
   private readonly insertState;
   private readonly bumpState;
@@ -124,8 +126,6 @@ export class EventStreams {
     if (!this.db.inTransaction) this.flushPending();
     return event;
   }
-
-  private pending: StreamEvent[] = [];
 
   /**
    * Runs `work` in one write transaction (state changes and the events reporting them commit

@@ -21,5 +21,3 @@ export const badRequest = (code: string, message: string, details?: Record<strin
   new ProtocolError(400, code, message, details);
 export const unauthorized = (message = "missing or invalid access token") =>
   new ProtocolError(401, "unauthorized", message);
-export const forbidden = (code: string, message: string) => new ProtocolError(403, code, message);
-export const notFound = (what: string) => new ProtocolError(404, "not_found", `${what} not found`);

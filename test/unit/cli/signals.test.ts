@@ -31,23 +31,14 @@ function fakeApp(stop: () => Promise<void>): App & { stops: number } {
 }
 
 describe("shutting down on signals", () => {
-  it("stops the app once on SIGTERM and resolves when it has stopped", async () => {
+  it.each(["SIGTERM", "SIGINT"] as const)("stops the app once on %s and resolves when it has stopped", async (signal) => {
     const host = new FakeHost();
     const app = fakeApp(async () => undefined);
     const done = stopOnSignal(app, host);
-    host.emit("SIGTERM", "SIGTERM");
+    host.emit(signal, signal);
     await done;
     expect(app.stops).toBe(1);
     expect(host.exits).toEqual([]);
-  });
-
-  it("treats SIGINT like SIGTERM", async () => {
-    const host = new FakeHost();
-    const app = fakeApp(async () => undefined);
-    const done = stopOnSignal(app, host);
-    host.emit("SIGINT", "SIGINT");
-    await done;
-    expect(app.stops).toBe(1);
   });
 
   it("exits at once with 130 on a second signal while the first shutdown still runs", () => {
