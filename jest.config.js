@@ -20,6 +20,12 @@ export default {
     },
     {
       ...common,
+      // The simulated networks over loopback: real servers and sockets, no homeserver needed.
+      displayName: "simnet",
+      testMatch: ["<rootDir>/test/simnet/**/*.test.ts"],
+    },
+    {
+      ...common,
       displayName: "integration",
       testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
       // One Synapse for the whole run: starting it takes seconds, a test needs milliseconds.
