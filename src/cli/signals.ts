@@ -14,11 +14,18 @@ const processHost: SignalHost = {
   warn: (line) => process.stderr.write(`${line}\n`),
 };
 
+/** Something long-running the CLI stops on a signal: the daemon, the simulated networks. */
+export interface Stoppable {
+  stop(): Promise<void>;
+  /** Says that shutdown has begun, in the service's own log. */
+  announce(message: string): void;
+}
+
 /**
- * The first SIGINT/SIGTERM stops the daemon cleanly and resolves; a second one, for when clean
+ * The first SIGINT/SIGTERM stops the service cleanly and resolves; a second one, for when clean
  * shutdown hangs, exits at once.
  */
-export function stopOnSignal(app: App, host: SignalHost = processHost): Promise<void> {
+export function stopServiceOnSignal(service: Stoppable, host: SignalHost = processHost): Promise<void> {
   return new Promise((resolve, reject) => {
     let received = false;
     const onSignal = (signal: NodeJS.Signals) => {
@@ -28,13 +35,18 @@ export function stopOnSignal(app: App, host: SignalHost = processHost): Promise<
         return;
       }
       received = true;
-      app.logging.root.info(`Received ${signal}, shutting down (send it again to force)`);
-      app
-        .stop()
-        .then(() => app.logging.close())
-        .then(resolve, reject);
+      service.announce(`Received ${signal}, shutting down (send it again to force)`);
+      service.stop().then(resolve, reject);
     };
     host.on("SIGINT", onSignal);
     host.on("SIGTERM", onSignal);
   });
+}
+
+/** The daemon's shutdown: stop the app, then flush its logs. */
+export function stopOnSignal(app: App, host: SignalHost = processHost): Promise<void> {
+  return stopServiceOnSignal(
+    { stop: () => app.stop().then(() => app.logging.close()), announce: (message) => app.logging.root.info(message) },
+    host,
+  );
 }

@@ -62,11 +62,20 @@ export class Router {
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(match[i + 1] ?? "");
+        params[name] = decodeSegment(match[i + 1] ?? "", name);
       });
       return { handler: route.handler, params };
     }
     return pathMatched ? "wrong-method" : undefined;
+  }
+}
+
+function decodeSegment(segment: string, name: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // A broken %-escape is the client's mistake, not a server failure.
+    throw new ProtocolError(400, "invalid_path", `the '${name}' part of the path is not valid percent-encoding`);
   }
 }
 
