@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { connectionInstructions, startDevEnvironment } from "../devenv/dev-environment.js";
 import { runCommand } from "./failures.js";
 import { stopOnSignal } from "./signals.js";
 
@@ -18,6 +17,8 @@ export function registerDev(program: Command): void {
     .option("--appservice-port <port>", "loopback port the bridge listens on (first run only)", portNumber, 29340)
     .action((options: { data: string; homeserverPort: number; appservicePort: number }) =>
       runCommand(async () => {
+        // Loaded on use, as in start.ts: the Matrix libraries are slow to load.
+        const { connectionInstructions, startDevEnvironment } = await import("../devenv/dev-environment.js");
         const env = await startDevEnvironment({
           dataDir: options.data,
           homeserverPort: options.homeserverPort,

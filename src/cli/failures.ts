@@ -4,8 +4,18 @@
  */
 import { ConfigError, formatConfigProblems } from "../config/errors.js";
 import { RegistrationFileError } from "../matrix/registration-file.js";
+import { SimnetRequestError } from "../simnet/client/http.js";
+import { SimnetStartError } from "../simnet/run.js";
 import { StartupError } from "../startup-error.js";
 import { StorageError } from "../storage/index.js";
+
+/** A mistake in how a command was used, told in one line. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
 
 export const EXIT = { ok: 0, failed: 1, invalidConfig: 2, forced: 130 } as const;
 
@@ -21,7 +31,10 @@ export function describeFailure(error: unknown): { message: string; exitCode: nu
   if (error instanceof RegistrationFileError) {
     return { message: `Registration problem in ${error.message}`, exitCode: EXIT.invalidConfig };
   }
-  if (error instanceof StartupError || error instanceof StorageError) {
+  if (error instanceof SimnetRequestError) {
+    return { message: `the server refused: ${error.message} (${error.code}, HTTP ${error.status})`, exitCode: EXIT.failed };
+  }
+  if (error instanceof StartupError || error instanceof StorageError || error instanceof UsageError || error instanceof SimnetStartError) {
     return { message: error.message, exitCode: EXIT.failed };
   }
   return { message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: EXIT.failed };

@@ -5,6 +5,7 @@ import { VERSION } from "../version.js";
 import { registerCheckConfig } from "./check-config.js";
 import { registerDev } from "./dev.js";
 import { registerGenerateRegistration } from "./generate-registration.js";
+import { registerSimnet } from "./simnet/index.js";
 import { registerStart } from "./start.js";
 
 const program = new Command()
@@ -18,5 +19,6 @@ registerStart(program);
 registerGenerateRegistration(program);
 registerCheckConfig(program);
 registerDev(program);
+registerSimnet(program);
 
 await program.parseAsync(process.argv);

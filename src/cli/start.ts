@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { startApp } from "../app.js";
 import { loadConfig } from "../config/load.js";
 import { createLogging } from "../logging/logger.js";
 import { readRegistrationFile } from "../matrix/registration-file.js";
@@ -17,6 +16,9 @@ export function registerStart(program: Command): void {
         const config = loadConfig(options.config);
         const registration = readRegistrationFile(options.file);
         const logging = createLogging(config.logging);
+        // Loaded here, not at the top: the Matrix libraries take a second to load, and every
+        // other command (the simnet shell commands above all) should not wait for them.
+        const { startApp } = await import("../app.js");
         const app = await startApp({ config, registration, logging });
         await stopOnSignal(app);
       }),

@@ -3,32 +3,13 @@
  * test Synapse where the daemon needs one. `npm test` builds dist/ first.
  */
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { PACKAGE_ROOT } from "../../src/version.js";
+import { runCli, spawnCli } from "../support/cli.js";
 import { testConfig } from "../support/test-config.js";
-
-const CLI = join(PACKAGE_ROOT, "dist", "cli", "main.js");
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[]): Promise<Outcome> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build' (npm test does it first)`);
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const tmp = () => mkdtempSync(join(process.env["CROSSCHAT_TEST_TMP"] as string, "cli-"));
 
@@ -53,7 +34,7 @@ describe("crosschat check-config", () => {
         "",
       ].join("\n"),
     );
-    const { code, stderr } = await run(["check-config", "-c", file]);
+    const { code, stderr } = await runCli(["check-config", "-c", file]);
     expect(code).toBe(2);
     expect(stderr).toContain(`${file}:3: homeserver.domian: unknown key (expected one of: url, domain)`);
     expect(stderr).toContain(`${file}:1: homeserver.domain: missing (expected a server name such as example.org)`);
@@ -63,7 +44,7 @@ describe("crosschat check-config", () => {
   });
 
   it("accepts the shipped sample config and exits 0", async () => {
-    const { code, stdout } = await run(["check-config", "-c", join(PACKAGE_ROOT, "config.sample.yaml")]);
+    const { code, stdout } = await runCli(["check-config", "-c", join(PACKAGE_ROOT, "config.sample.yaml")]);
     expect(code).toBe(0);
     expect(stdout).toContain("valid");
   });
@@ -75,16 +56,16 @@ describe("crosschat generate-registration", () => {
     const file = join(dir, "registration.yaml");
     const config = join(PACKAGE_ROOT, "config.sample.yaml");
 
-    expect((await run(["generate-registration", "-c", config, "-f", file])).code).toBe(0);
+    expect((await runCli(["generate-registration", "-c", config, "-f", file])).code).toBe(0);
     const first = parse(readFileSync(file, "utf8")) as Record<string, unknown>;
     expect(first["as_token"]).toMatch(/^[0-9a-f]{64}$/);
 
-    expect((await run(["generate-registration", "-c", config, "-f", file])).code).toBe(0);
+    expect((await runCli(["generate-registration", "-c", config, "-f", file])).code).toBe(0);
     const second = parse(readFileSync(file, "utf8")) as Record<string, unknown>;
     expect(second["as_token"]).toBe(first["as_token"]);
     expect(second["hs_token"]).toBe(first["hs_token"]);
 
-    expect((await run(["generate-registration", "-c", config, "-f", file, "--regenerate-tokens"])).code).toBe(0);
+    expect((await runCli(["generate-registration", "-c", config, "-f", file, "--regenerate-tokens"])).code).toBe(0);
     const third = parse(readFileSync(file, "utf8")) as Record<string, unknown>;
     expect(third["as_token"]).not.toBe(first["as_token"]);
     expect(third["hs_token"]).not.toBe(first["hs_token"]);
@@ -100,15 +81,13 @@ describe("crosschat start", () => {
 
   it("runs until SIGTERM, then shuts down cleanly and exits 0", async () => {
     const config = writeConfig(tmp());
-    const child = spawn(process.execPath, [CLI, "start", "-c", config, "-f", process.env["CROSSCHAT_TEST_REGISTRATION"] as string], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawnCli(["start", "-c", config, "-f", process.env["CROSSCHAT_TEST_REGISTRATION"] as string]);
     children.push(child);
     let stdout = "";
     let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const running = new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (d: Buffer) => {
+      child.stdout!.on("data", (d: Buffer) => {
         stdout += d.toString();
         if (stdout.includes("is running")) resolve();
       });
@@ -133,7 +112,7 @@ describe("crosschat start", () => {
 
   it("refuses to start when the registration does not match the config, saying what differs", async () => {
     const config = writeConfig(tmp(), { appservice: { bot: { localpart: "somebot" } } });
-    const { code, stderr } = await run(["start", "-c", config, "-f", process.env["CROSSCHAT_TEST_REGISTRATION"] as string]);
+    const { code, stderr } = await runCli(["start", "-c", config, "-f", process.env["CROSSCHAT_TEST_REGISTRATION"] as string]);
     expect(code).toBe(1);
     expect(stderr).toContain("The registration does not match the config");
     expect(stderr).toContain('sender_localpart is "crosschat" but the config (appservice.bot.localpart) says "somebot"');
@@ -141,7 +120,7 @@ describe("crosschat start", () => {
 
   it("refuses to start without a registration file and says how to make one", async () => {
     const config = writeConfig(tmp());
-    const { code, stderr } = await run(["start", "-c", config, "-f", "/nonexistent/registration.yaml"]);
+    const { code, stderr } = await runCli(["start", "-c", config, "-f", "/nonexistent/registration.yaml"]);
     expect(code).toBe(2);
     expect(stderr).toContain("create it with 'crosschat generate-registration'");
   });

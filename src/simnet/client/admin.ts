@@ -18,6 +18,11 @@ export class SimnetAdminClient {
     this.http = new SimnetHttpClient({ baseUrl, token: adminToken, readError });
   }
 
+  /** Closes the keep-alive connections. */
+  close(): void {
+    this.http.close();
+  }
+
   faults(): Promise<FaultState> {
     return this.http.request("GET", "/admin/faults");
   }

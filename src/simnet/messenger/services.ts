@@ -1,0 +1,79 @@
+/**
+ * Everything the Messenger routes and realtime handler share: the stores, the core services and
+ * the limits, built once per server.
+ */
+import { AckLedger } from "../core/acks.js";
+import type { SimnetDatabase } from "../core/database.js";
+import type { EventStreams } from "../core/event-stream.js";
+import type { Faults } from "../core/faults.js";
+import { IdempotencyKeys } from "../core/idempotency.js";
+import { MediaStore } from "../core/media.js";
+import type { NetworkContext, SimnetLogger } from "../core/network.js";
+import { Sessions } from "../core/sessions.js";
+import type { MessengerSettings } from "./config.js";
+import { Deltas } from "./deltas.js";
+import { GroupCommit } from "./group-commit.js";
+import { IdAllocator } from "./ids.js";
+import { LiveConnections } from "../core/live-connections.js";
+import { Accounts } from "./store/accounts.js";
+import { Attachments } from "./store/attachments.js";
+import { Messages } from "./store/messages.js";
+import { SessionCache } from "./session-cache.js";
+import { PendingLogins } from "./store/pending-logins.js";
+import { Threads } from "./store/threads.js";
+import { TokenBuckets } from "./token-bucket.js";
+
+export interface Messenger {
+  db: SimnetDatabase;
+  streams: EventStreams;
+  faults: Faults;
+  now(): number;
+  log: SimnetLogger;
+  settings: MessengerSettings;
+  ids: IdAllocator;
+  accounts: Accounts;
+  pendingLogins: PendingLogins;
+  threads: Threads;
+  messages: Messages;
+  attachments: Attachments;
+  sessions: Sessions;
+  /** Use this to authenticate: it remembers tokens it has checked until they are revoked. */
+  auth: SessionCache;
+  acks: AckLedger;
+  idempotency: IdempotencyKeys;
+  deltas: Deltas;
+  /** Batches sends into shared transactions (see group-commit.ts). */
+  sendCommits: GroupCommit;
+  live: LiveConnections;
+  sendLimits: TokenBuckets;
+  loginLimits: TokenBuckets;
+}
+
+export function createMessenger(context: NetworkContext, settings: MessengerSettings): Messenger {
+  const { db, now } = context;
+  const ids = new IdAllocator(db);
+  const sessions = new Sessions(db, now);
+  return {
+    db,
+    streams: context.streams,
+    faults: context.faults,
+    now,
+    log: context.log,
+    settings,
+    ids,
+    accounts: new Accounts(db, ids, now),
+    pendingLogins: new PendingLogins(db),
+    threads: new Threads(db),
+    messages: new Messages(db),
+    attachments: new Attachments(db, new MediaStore(db, now)),
+    sessions,
+    auth: new SessionCache(sessions),
+    acks: new AckLedger(db),
+    idempotency: new IdempotencyKeys(db, now),
+    deltas: new Deltas(context.streams),
+    sendCommits: new GroupCommit(db, context.streams),
+    live: new LiveConnections(),
+    sendLimits: new TokenBuckets(settings.sendsPerMinute, 60_000, now),
+    loginLimits: new TokenBuckets(settings.loginFailures, settings.loginFailureWindowMs, now),
+  };
+}

@@ -1,0 +1,21 @@
+/** Stored rows as a given viewer sees them on the wire. */
+import type { Messenger } from "./services.js";
+import { toWireMessage, type MessageRow } from "./store/messages.js";
+import { toWireThread, type ThreadRow } from "./store/threads.js";
+import type { WireMessage, WireThread } from "./protocol.js";
+
+export function threadView(m: Messenger, thread: ThreadRow, viewer: string): WireThread {
+  return toWireThread(thread, m.threads.participants(thread.key), viewer);
+}
+
+export function messageView(m: Messenger, row: MessageRow, viewer: string): WireMessage {
+  return toWireMessage(row, viewer, m.messages.reactions(row.id));
+}
+
+/** The latest `limit` messages before `beforeSeq`, oldest first. */
+export function latestMessages(m: Messenger, threadKey: string, viewer: string, limit: number, beforeSeq?: number): WireMessage[] {
+  return m.messages
+    .before(threadKey, limit, beforeSeq)
+    .reverse()
+    .map((row) => messageView(m, row, viewer));
+}

@@ -1,0 +1,44 @@
+/**
+ * The three simulated networks by id: their server definitions (with the options a demo or a
+ * benchmark may change) and their client kits. The one place that knows all three.
+ */
+import type { NetworkDefinition, SimnetNetworkId } from "./core/network.js";
+import type { UserClientKit } from "./client/agent.js";
+import { createWhatsappNetwork } from "./whatsapp/index.js";
+import { whatsappKit } from "./whatsapp/client/kit.js";
+import { createMessengerNetwork } from "./messenger/index.js";
+import { messengerKit } from "./messenger/client/kit.js";
+import { createInstagramNetwork } from "./instagram/index.js";
+import { instagramKit } from "./instagram/client/kit.js";
+
+export const SIMNET_NETWORKS: readonly SimnetNetworkId[] = ["whatsapp", "messenger", "instagram"];
+
+export interface NetworkVariant {
+  /** Lift per-account rate limits, for benchmarks and load demos. */
+  unlimitedRates?: boolean;
+}
+
+/** Far above anything a loopback benchmark can send. */
+const UNLIMITED = { sendsPerMinute: 100_000_000, actionsPerMinute: 100_000_000 };
+
+export function networkDefinition(id: SimnetNetworkId, variant: NetworkVariant = {}): NetworkDefinition {
+  const rateLimits = variant.unlimitedRates ? { rateLimits: UNLIMITED } : {};
+  switch (id) {
+    case "whatsapp":
+      return createWhatsappNetwork(rateLimits);
+    case "messenger":
+      return createMessengerNetwork(rateLimits);
+    case "instagram":
+      return createInstagramNetwork(rateLimits);
+  }
+}
+
+export const SIMNET_KITS: Readonly<Record<SimnetNetworkId, UserClientKit>> = {
+  whatsapp: whatsappKit,
+  messenger: messengerKit,
+  instagram: instagramKit,
+};
+
+export function isSimnetNetwork(value: string): value is SimnetNetworkId {
+  return (SIMNET_NETWORKS as readonly string[]).includes(value);
+}

@@ -1,0 +1,144 @@
+/**
+ * Sending an envelope: the one hot path. Inside one transaction it checks the client-chosen id
+ * (a retry from the same sender gets the original ack back), the rate limit, the chat and the sender's rights, that
+ * there is exactly one encrypted copy per device of the chat, and the edit/revoke/reaction
+ * rules; then it stores the envelope and appends one stanza per receiving device.
+ */
+import { z } from "zod";
+import { badRequest } from "../core/protocol-error.js";
+import { parse } from "../core/validate.js";
+import { deviceInfo } from "./accounts.js";
+import { deviceStream, type Authed, type Wa } from "./context.js";
+import type { ChatRef } from "./chats.js";
+import { conflict, forbidden, gone, notFound, rateLimited, tooLarge } from "./errors.js";
+import type { MessageStore, TargetRow } from "./message-store.js";
+import { CIPHER_OVERHEAD, LIMITS, MESSAGE_ID, type OutgoingEnvelope, type SendAck } from "./protocol.js";
+
+export const envelopeSchema = z.object({
+  id: z.string().regex(MESSAGE_ID, "a message id is 16-48 upper-case hex characters"),
+  to: z.string().max(64),
+  kind: z.enum(["message", "edit", "revoke", "reaction"]),
+  target: z.string().regex(MESSAGE_ID).optional(),
+  reaction_removed: z.boolean().optional(),
+  copies: z.record(z.string().max(64), z.string()),
+});
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const MAX_COPY_CHARS = Math.ceil((LIMITS.maxPayloadBytes + CIPHER_OVERHEAD) / 3) * 4;
+
+/** The devices an envelope to this chat must carry a copy for: every device of every member. */
+export function expectedDevices(wa: Wa, chat: ChatRef) {
+  return chat.users.flatMap((user) => wa.accounts.devices(user));
+}
+
+function checkCopies(wa: Wa, chat: ChatRef, copies: Record<string, string>): number {
+  const expected = expectedDevices(wa, chat);
+  const given = Object.keys(copies);
+  const matches = given.length === expected.length && expected.every((d) => copies[deviceInfo(d).jid] !== undefined);
+  if (!matches) {
+    throw conflict("device_list_mismatch", "the copies do not match the chat's devices; encrypt for exactly the devices listed", {
+      devices: expected.map(deviceInfo),
+    });
+  }
+  let largest = 0;
+  for (const copy of given.map((jid) => copies[jid] as string)) {
+    if (copy.length > MAX_COPY_CHARS) {
+      throw tooLarge("message_too_large", `an encrypted copy exceeds ${LIMITS.maxPayloadBytes} bytes`, { max_bytes: LIMITS.maxPayloadBytes });
+    }
+    if (copy.length % 4 !== 0 || copy.length < 40 || !BASE64.test(copy)) {
+      throw badRequest("invalid_ciphertext", "each copy must be base64 of nonce, ciphertext and tag");
+    }
+    largest = Math.max(largest, copy.length);
+  }
+  return (largest / 4) * 3;
+}
+
+function requireTarget(store: MessageStore, chat: ChatRef, id: string | undefined): TargetRow {
+  const target = id === undefined ? undefined : store.find(chat.key, id);
+  if (!target || target.kind !== "message") throw notFound("message_not_found", `no message ${id ?? "(none named)"} in this chat`);
+  if (target.revoked_at !== null) throw gone("message_revoked", `message ${id} was deleted for everyone`);
+  return target;
+}
+
+/** Applies the edit, revoke and reaction rules; returns what to record once the row exists. */
+function applyRules(store: MessageStore, authed: Authed, chat: ChatRef, envelope: OutgoingEnvelope, t: number): (row: number | bigint) => void {
+  if (envelope.kind === "message") {
+    if (envelope.target !== undefined) throw badRequest("unexpected_target", "a message has no target; replies quote inside the encrypted content");
+    return () => {};
+  }
+  const target = requireTarget(store, chat, envelope.target);
+  const age = t - target.t;
+  if (envelope.kind === "edit") {
+    if (target.sender !== authed.user) throw forbidden("not_sender", "only the sender may edit a message");
+    if (age > LIMITS.editWindowMs) throw forbidden("edit_window_expired", "messages can be edited for 15 minutes after sending");
+    return (row) => store.edited(target.rowid, row, t);
+  }
+  if (envelope.kind === "revoke") {
+    const asAdmin = target.sender !== authed.user;
+    if (asAdmin && !(chat.kind === "group" && chat.role !== "member")) {
+      throw forbidden("not_sender", "only the sender, or a group admin, may delete a message for everyone");
+    }
+    if (age > LIMITS.revokeWindowMs) throw forbidden("revoke_window_expired", "messages can be deleted for everyone for 48 hours after sending");
+    return () => store.revoked(target.rowid, authed.user, t);
+  }
+  const id = envelope.target as string;
+  return () => store.react(chat.key, id, authed.user, envelope.reaction_removed ? null : envelope.id, t);
+}
+
+export function sendEnvelope(wa: Wa, store: MessageStore, authed: Authed, body: unknown): SendAck {
+  const envelope = parse(envelopeSchema, body, "envelope") as OutgoingEnvelope;
+  if (envelope.kind !== "reaction" && envelope.reaction_removed !== undefined) {
+    throw badRequest("unexpected_field", "'reaction_removed' belongs on reactions only");
+  }
+  return wa.streams.transaction((): SendAck => {
+    const chat = wa.chats.resolve(authed.user, envelope.to);
+    // The client-chosen id is the idempotency key, kept on the message row itself (one index
+    // fewer on the hot path than a separate key table): a retry gets the original ack back.
+    const existing = store.find(chat.key, envelope.id);
+    if (existing) {
+      if (existing.sender !== authed.user) throw conflict("message_id_conflict", `message id ${envelope.id} is already used in this chat`);
+      if (existing.kind !== envelope.kind) throw conflict("message_id_reused", `message id ${envelope.id} was already used for a ${existing.kind}`);
+      return { id: envelope.id, chat: envelope.to, kind: existing.kind, t: existing.t };
+    }
+    if (chat.kind === "group" && chat.role === "member" && (envelope.kind === "message" || envelope.kind === "edit")) {
+      if (wa.chats.requireGroup(chat.group).announce) throw forbidden("announcement_only", "only admins may send messages in this group");
+    }
+    const payloadBytes = checkCopies(wa, chat, envelope.copies);
+    const t = wa.now();
+    const record = applyRules(store, authed, chat, envelope, t);
+    // Counted last, so a refused envelope costs the sender nothing.
+    const taken = wa.sendLimiter.take(authed.user);
+    if (!taken.ok) throw rateLimited("rate_overlimit", taken.retryAfterMs, "too many messages; slow down");
+    const row = store.insert({
+      chat: chat.key,
+      id: envelope.id,
+      sender: authed.user,
+      senderDevice: authed.device.device,
+      kind: envelope.kind,
+      target: envelope.target ?? null,
+      t,
+      payloadBytes,
+    });
+    record(row);
+    if (chat.kind === "direct") wa.chats.ensureDirect(authed.user, chat.peer);
+    const fromDevice = deviceInfo(authed.device).jid;
+    for (const device of expectedDevices(wa, chat)) {
+      const ciphertext = envelope.copies[deviceInfo(device).jid] as string;
+      store.addCopy(device.session_id, row, ciphertext);
+      if (device.session_id === authed.session.id) continue;
+      wa.streams.append(deviceStream(device.session_id), "message", {
+        id: envelope.id,
+        chat: wa.chats.nameFor(chat, device.user, authed.user),
+        from: authed.user,
+        from_device: fromDevice,
+        from_me: device.user === authed.user,
+        t,
+        kind: envelope.kind,
+        ...(envelope.target !== undefined ? { target: envelope.target } : {}),
+        ...(envelope.reaction_removed !== undefined ? { reaction_removed: envelope.reaction_removed } : {}),
+        ciphertext,
+      });
+    }
+    return { id: envelope.id, chat: envelope.to, kind: envelope.kind, t };
+  });
+}
