@@ -4,7 +4,7 @@
  * restore the session (tokens, and on WhatsApp the device's private key, hence mode 0600).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { SimnetNetworkId } from "../../simnet/core/network.js";
 import { UsageError } from "../failures.js";
 
@@ -26,7 +26,7 @@ export function readSession(path: string): SessionFile | undefined {
 }
 
 export function writeSession(path: string, session: SessionFile): void {
-  mkdirSync(join(path, ".."), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(session, null, 2)}\n`, { mode: 0o600 });
 }
 

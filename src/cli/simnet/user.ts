@@ -79,7 +79,7 @@ function describeEvent(event: AgentEvent): string {
 async function login(network: SimnetNetworkId, handle: string, options: UserOptions, path: string): Promise<void> {
   const kit = SIMNET_KITS[network];
   const url = options.url ?? defaultUrl(network);
-  const password = options.password ?? (kit.loginHint.includes("password") ? await ask("Password:") : undefined);
+  const password = options.password ?? (kit.needsPassword ? await ask("Password:") : undefined);
   const agent = await kit.login(url, { handle, ...(password !== undefined ? { password } : {}) }, ask);
   writeSession(path, { url, saved: agent.save() });
   process.stdout.write(`logged in to ${network} as ${agent.userId}; session saved in ${path}\n`);

@@ -105,6 +105,8 @@ export interface UserClientKit {
   id: SimnetNetworkId;
   /** How a person logs in, for help text: "phone number", "email and password"... */
   loginHint: string;
+  /** Whether login takes a password (the shell asks for one when it was not given). */
+  needsPassword: boolean;
   login(baseUrl: string, credentials: { handle: string; password?: string }, prompt: Prompt): Promise<UserAgent>;
   restore(baseUrl: string, saved: unknown): Promise<UserAgent>;
   /** Creates an account through the admin API (demos, tests, benchmarks). */

@@ -44,6 +44,7 @@ const TINY_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8
 export const instagramKit: UserClientKit = {
   id: "instagram",
   loginHint: "username and password (sometimes a checkpoint code)",
+  needsPassword: true,
 
   async login(baseUrl, credentials, prompt) {
     if (credentials.password === undefined) throw new Error("Instagram logs in with a username and a password");

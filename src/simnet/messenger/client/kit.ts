@@ -35,6 +35,7 @@ async function withAdmin<T>(baseUrl: string, adminToken: string, work: (admin: M
 export const messengerKit: UserClientKit = {
   id: "messenger",
   loginHint: `email and password (and the ${LIMITS.twoFactorCodeDigits}-digit login code if two-factor authentication is on)`,
+  needsPassword: true,
 
   async login(baseUrl, credentials, prompt) {
     if (credentials.password === undefined) throw new Error("Messenger logs in with an email and a password");

@@ -21,6 +21,7 @@ function isSession(value: unknown): value is WhatsappSession {
 export const whatsappKit: UserClientKit = {
   id: "whatsapp",
   loginHint: "phone number (E.164, e.g. +15551234567); registers this shell as the phone with the SMS code",
+  needsPassword: false,
 
   async login(baseUrl, credentials, prompt: Prompt): Promise<UserAgent> {
     const { phone } = await requestSmsCode(baseUrl, credentials.handle);
