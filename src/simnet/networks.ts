@@ -14,7 +14,7 @@ import { instagramKit } from "./instagram/client/kit.js";
 export const SIMNET_NETWORKS: readonly SimnetNetworkId[] = ["whatsapp", "messenger", "instagram"];
 
 export interface NetworkVariant {
-  /** Lift per-account rate limits, for benchmarks and load demos. */
+  /** Lift per-account send and action limits (not login throttles), for benchmarks and load demos. */
   unlimitedRates?: boolean;
 }
 

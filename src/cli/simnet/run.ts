@@ -34,7 +34,7 @@ export function registerSimnetRun(simnet: Command): void {
     .option("--whatsapp-port <port>", "port of the WhatsApp simulation (0: any free port)", portOrZero)
     .option("--messenger-port <port>", "port of the Messenger simulation (0: any free port)", portOrZero)
     .option("--instagram-port <port>", "port of the Instagram simulation (0: any free port)", portOrZero)
-    .option("--unlimited-rates", "lift the per-account rate limits (load tests and benchmarks)")
+    .option("--unlimited-rates", "lift the per-account send and action limits (load tests and benchmarks); login throttles stay")
     .option("--log-format <format>", "pretty or json", "pretty")
     .action((options: RunOptions) =>
       runCommand(async () => {

@@ -38,8 +38,14 @@ const toSession = (row: Row): Session => ({ id: row.id, account: row.account, la
 
 export class Sessions {
   private readonly revokedListeners = new Set<(session: Session) => void>();
+  /**
+   * Tokens already checked, so a busy client's requests skip the hash and the query; revoking
+   * drops the entry at once, so a revoked token is refused as before.
+   */
+  private readonly byToken = new Map<string, Session>();
+  private readonly tokenOf = new Map<string, string>();
   private readonly insert;
-  private readonly byToken;
+  private readonly selectByToken;
   private readonly byAccount;
   private readonly byId;
   private readonly remove;
@@ -51,7 +57,7 @@ export class Sessions {
     this.insert = db.prepare<[string, string, string, string, number]>(
       "INSERT INTO sessions (id, account, token_hash, label, created_at) VALUES (?, ?, ?, ?, ?)",
     );
-    this.byToken = db.prepare<[string], Row>("SELECT id, account, label, created_at FROM sessions WHERE token_hash = ?");
+    this.selectByToken = db.prepare<[string], Row>("SELECT id, account, label, created_at FROM sessions WHERE token_hash = ?");
     this.byAccount = db.prepare<[string], Row>("SELECT id, account, label, created_at FROM sessions WHERE account = ? ORDER BY created_at, id");
     this.byId = db.prepare<[string], Row>("SELECT id, account, label, created_at FROM sessions WHERE id = ?");
     this.remove = db.prepare<[string]>("DELETE FROM sessions WHERE id = ?");
@@ -67,8 +73,14 @@ export class Sessions {
 
   find(token: string | undefined): Session | undefined {
     if (!token) return undefined;
-    const row = this.byToken.get(hashToken(token));
-    return row ? toSession(row) : undefined;
+    const cached = this.byToken.get(token);
+    if (cached) return cached;
+    const row = this.selectByToken.get(hashToken(token));
+    if (!row) return undefined;
+    const session = toSession(row);
+    this.byToken.set(token, session);
+    this.tokenOf.set(session.id, token);
+    return session;
   }
 
   /** The session of a bearer token, or a 401 in the caller's error format. */
@@ -92,6 +104,9 @@ export class Sessions {
     const session = this.get(id);
     if (!session) return false;
     this.remove.run(id);
+    const token = this.tokenOf.get(id);
+    if (token !== undefined) this.byToken.delete(token);
+    this.tokenOf.delete(id);
     for (const listener of this.revokedListeners) listener(session);
     return true;
   }

@@ -8,7 +8,7 @@ import { hashPassword } from "../core/credentials.js";
 import { badRequest } from "../core/protocol-error.js";
 import { notFound } from "./errors.js";
 import { pkFromSequence } from "./ids.js";
-import { API, LIMITS, USERNAME_PATTERN, type IgUser } from "./protocol.js";
+import { API, ERRORS, LIMITS, USERNAME_PATTERN, type IgUser } from "./protocol.js";
 
 export interface Account {
   pk: string;
@@ -91,7 +91,7 @@ export class Accounts {
 
   create(spec: { username: string; fullName: string; password: string; avatarId?: string | null; checkpoint?: boolean }): Account {
     const username = normaliseUsername(spec.username);
-    if (this.byUsername(username)) throw badRequest("username_taken", `This username isn't available: ${username}`);
+    this.requireFree(username);
     if (spec.password.length < LIMITS.passwordMinChars || spec.password.length > LIMITS.passwordMaxChars) {
       throw badRequest("invalid_password", `a password has ${LIMITS.passwordMinChars} to ${LIMITS.passwordMaxChars} characters`);
     }
@@ -119,6 +119,10 @@ export class Accounts {
     return row ? toAccount(row) : undefined;
   }
 
+  private requireFree(username: string): void {
+    if (this.byUsername(username)) throw badRequest(ERRORS.usernameTaken, `This username isn't available: ${username}`);
+  }
+
   /** A pk (digits only) or a username. */
   require(ref: string): Account {
     const account = /^\d+$/.test(ref) ? this.byPk(ref) : this.byUsername(ref);
@@ -135,7 +139,7 @@ export class Accounts {
     const account = this.require(pk);
     const username = normaliseUsername(raw);
     if (username === account.username) return false;
-    if (this.byUsername(username)) throw badRequest("username_taken", `This username isn't available: ${username}`);
+    this.requireFree(username);
     const now = this.now();
     if (limited && (this.statements.recentChanges.get(pk, now - LIMITS.usernameChangeWindowMs)?.n ?? 0) >= LIMITS.usernameChanges) {
       throw badRequest("username_change_limit", `You can only change your username ${LIMITS.usernameChanges} times within 14 days.`);

@@ -7,7 +7,7 @@ import { AckLedger } from "../core/acks.js";
 import { IdempotencyKeys } from "../core/idempotency.js";
 import { MediaStore } from "../core/media.js";
 import type { NetworkContext } from "../core/network.js";
-import { ProtocolError } from "../core/protocol-error.js";
+import { GroupCommit } from "../core/group-commit.js";
 import { Sessions } from "../core/sessions.js";
 import { Accounts } from "./accounts.js";
 import { TimeOrderedIds } from "./ids.js";
@@ -37,6 +37,7 @@ export class Instagram {
   readonly idempotency: IdempotencyKeys;
   readonly acks: AckLedger;
   readonly limits: AccountLimits;
+  private readonly commits: GroupCommit;
   readonly ids: TimeOrderedIds;
   readonly render: Renderer;
 
@@ -56,6 +57,7 @@ export class Instagram {
     this.idempotency = new IdempotencyKeys(db, now);
     this.acks = new AckLedger(db);
     this.limits = new AccountLimits(settings.rateLimits, now);
+    this.commits = new GroupCommit(net.db, net.streams);
     this.render = new Renderer(this.accounts, this.threads, this.items);
   }
 
@@ -68,41 +70,13 @@ export class Instagram {
     return this.net.streams.transaction(work);
   }
 
-  private batch: { work: () => unknown; settle: (outcome: { ok: true; value: unknown } | { ok: false; error: unknown }) => void }[] = [];
-
   /**
    * Like `transaction`, but commits together with the other work queued in the same turn of the
-   * event loop (group commit): under load most of a send's cost is its commit, and this shares
-   * it. The work must refuse (throw a ProtocolError) before its first write, as a send does, so
-   * a refused piece leaves nothing behind and needs no savepoint; any other error takes back
-   * the whole batch. Answers are given once everything is committed.
+   * event loop (group commit, core/group-commit.ts): under load most of a send's cost is its
+   * commit, and this shares it. Answers are given once everything is committed.
    */
   grouped<T>(work: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.batch.push({ work, settle: (outcome) => (outcome.ok ? resolve(outcome.value as T) : reject(outcome.error)) });
-      if (this.batch.length === 1) setImmediate(() => this.commitBatch());
-    });
-  }
-
-  private commitBatch(): void {
-    const jobs = this.batch;
-    this.batch = [];
-    let outcomes: Parameters<(typeof jobs)[number]["settle"]>[0][];
-    try {
-      outcomes = this.transaction(() =>
-        jobs.map((job) => {
-          try {
-            return { ok: true as const, value: job.work() };
-          } catch (error) {
-            if (!(error instanceof ProtocolError)) throw error;
-            return { ok: false as const, error };
-          }
-        }),
-      );
-    } catch (error) {
-      outcomes = jobs.map(() => ({ ok: false as const, error }));
-    }
-    jobs.forEach((job, i) => job.settle(outcomes[i]!));
+    return this.commits.run(work);
   }
 
   publish(pk: string, ops: IgPatch[]): void {

@@ -8,8 +8,6 @@ import type { Instagram } from "./context.js";
 import { CLOSE_LOGGED_OUT, LIMITS, paths, type ServerFrame } from "./protocol.js";
 import { micros } from "./render.js";
 
-export type { LiveConnection } from "../core/live-connections.js";
-
 export class RealtimeHub {
   private readonly live = new LiveConnections();
   private readonly unsubscribe: () => void;

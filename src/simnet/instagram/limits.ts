@@ -2,12 +2,10 @@
  * Instagram's per-account rate limits, strict by default, and the refusals they produce: a send
  * or action past the limit is HTTP 429 with the `feedback_required` body the app shows as "Try
  * Again Later"; too many login attempts for one username is Instagram's login 429.
- *
- * A token bucket rather than the core's sliding-window RateLimiter: the benchmark lifts the send
- * limit to millions a minute, and a window keeping one timestamp per send would be scanned in
- * full on every send.
+ * Token buckets (core/token-bucket.ts): limits that refill evenly, as Instagram's do.
  */
 import { ProtocolError } from "../core/protocol-error.js";
+import { TokenBuckets } from "../core/token-bucket.js";
 import { ERRORS } from "./protocol.js";
 
 export interface InstagramRateLimits {
@@ -20,33 +18,6 @@ export interface InstagramRateLimits {
 }
 
 export const DEFAULT_RATE_LIMITS: InstagramRateLimits = { sendsPerMinute: 30, actionsPerMinute: 60, loginAttemptsPerHour: 10 };
-
-/** A bucket of `capacity` tokens per key, refilled evenly over `periodMs`. */
-export class TokenBucket {
-  private readonly state = new Map<string, { tokens: number; at: number }>();
-  private readonly perMs: number;
-
-  constructor(
-    private readonly capacity: number,
-    periodMs: number,
-    private readonly now: () => number,
-  ) {
-    this.perMs = capacity / periodMs;
-  }
-
-  /** Takes one token for `key`; when none is left, how long until one is. */
-  take(key: string): { ok: true } | { ok: false; retryAfterMs: number } {
-    const now = this.now();
-    const current = this.state.get(key);
-    const tokens = current ? Math.min(this.capacity, current.tokens + (now - current.at) * this.perMs) : this.capacity;
-    if (tokens < 1) {
-      this.state.set(key, { tokens, at: now });
-      return { ok: false, retryAfterMs: (1 - tokens) / this.perMs };
-    }
-    this.state.set(key, { tokens: tokens - 1, at: now });
-    return { ok: true };
-  }
-}
 
 export function feedbackRequired(retryAfterMs: number): ProtocolError {
   return new ProtocolError(
@@ -67,14 +38,14 @@ export function feedbackRequired(retryAfterMs: number): ProtocolError {
 }
 
 export class AccountLimits {
-  private readonly sends: TokenBucket;
-  private readonly actions: TokenBucket;
-  private readonly logins: TokenBucket;
+  private readonly sends: TokenBuckets;
+  private readonly actions: TokenBuckets;
+  private readonly logins: TokenBuckets;
 
   constructor(limits: InstagramRateLimits, now: () => number) {
-    this.sends = new TokenBucket(limits.sendsPerMinute, 60_000, now);
-    this.actions = new TokenBucket(limits.actionsPerMinute, 60_000, now);
-    this.logins = new TokenBucket(limits.loginAttemptsPerHour, 3600_000, now);
+    this.sends = new TokenBuckets(limits.sendsPerMinute, 60_000, now);
+    this.actions = new TokenBuckets(limits.actionsPerMinute, 60_000, now);
+    this.logins = new TokenBuckets(limits.loginAttemptsPerHour, 3600_000, now);
   }
 
   takeSend(pk: string): void {

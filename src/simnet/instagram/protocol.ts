@@ -237,6 +237,7 @@ export const ERRORS = {
   loginRequired: "login_required",
   badPassword: "bad_password",
   invalidUser: "invalid_user",
+  usernameTaken: "username_taken",
   checkpoint: "checkpoint_challenge_required",
   invalidCode: "invalid_security_code",
   challengeExpired: "challenge_expired",

@@ -9,14 +9,15 @@
  */
 import { z } from "zod";
 import { StreamPump } from "../core/delivery.js";
+import type { LiveConnection } from "../core/live-connections.js";
 import type { RealtimeConnection } from "../core/network.js";
 import { badRequest, ProtocolError } from "../core/protocol-error.js";
 import { handleFrames, sendFrame, type Frame } from "../core/realtime.js";
 import { parse } from "../core/validate.js";
 import { accountStream, type Instagram } from "./context.js";
 import { renderInstagramError } from "./errors.js";
-import type { LiveConnection, RealtimeHub } from "./hub.js";
-import { clientContext } from "./fields.js";
+import type { RealtimeHub } from "./hub.js";
+import { clientContext, numericId } from "./fields.js";
 import { CLOSE_LOGGED_OUT, CLOSE_RESYNC, ERRORS, SEND_KINDS, type IgPatch, type ServerFrame } from "./protocol.js";
 import { micros } from "./render.js";
 import { sessionOf } from "./routes/common.js";
@@ -29,7 +30,7 @@ const position = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const connectFrame = z.object({ token: z.string().max(512), seq_id: position.optional(), subscribe: z.boolean().default(true) });
 const sendItemFrame = z.object({ kind: z.enum(SEND_KINDS), client_context: clientContext });
 const ackFrame = z.object({ seq_id: position });
-const activityFrame = z.object({ thread_id: z.string().regex(/^\d{1,40}$/), activity_status: z.union([z.literal(0), z.literal(1)]) });
+const activityFrame = z.object({ thread_id: numericId, activity_status: z.union([z.literal(0), z.literal(1)]) });
 
 interface Live extends LiveConnection {
   stream: string;

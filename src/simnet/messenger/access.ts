@@ -6,17 +6,18 @@
 import type { HttpHandler, HttpRequest, HttpResponse } from "../core/http.js";
 import { badRequest } from "../core/protocol-error.js";
 import type { Session } from "../core/sessions.js";
-import { forbidden, messageNotFound, notFound, notParticipant } from "./errors.js";
+import { forbidden, messageNotFound, notFound, notParticipant, userNotFound } from "./errors.js";
 import { directKey, NUMERIC_ID } from "./ids.js";
 import { ERROR_CODES } from "./protocol.js";
 import type { Messenger } from "./services.js";
+import type { AccountRow } from "./store/accounts.js";
 import type { MessageRow } from "./store/messages.js";
 import type { ParticipantRow, ThreadRow } from "./store/threads.js";
 
 export type AuthedHandler = (request: HttpRequest, session: Session) => HttpResponse | Promise<HttpResponse>;
 
 export function authed(m: Messenger, handler: AuthedHandler): HttpHandler {
-  return (request) => handler(request, m.auth.require(request.token));
+  return (request) => handler(request, m.sessions.require(request.token));
 }
 
 export interface ThreadAccess {
@@ -29,6 +30,13 @@ export interface ThreadAccess {
 export function requireNumericId(value: string, what: string): string {
   if (!NUMERIC_ID.test(value)) throw badRequest(ERROR_CODES.invalidArgument, `'${value}' is not a valid ${what} id`);
   return value;
+}
+
+/** The account with this numeric id, or `user_not_found`. */
+export function requireAccount(m: Messenger, id: string, what = "user"): AccountRow {
+  const account = m.accounts.get(requireNumericId(id, what));
+  if (!account) throw userNotFound(id);
+  return account;
 }
 
 /** The thread `wireId` names for `viewer`: a group id, or the other person's id. */
@@ -76,8 +84,15 @@ export const participantIds = (access: ThreadAccess) => access.participants.map(
 
 export type MessageAccess = { message: MessageRow } & ThreadAccess;
 
+/** A message of the thread `access` opened, or `message_not_found`. */
+export function messageInThread(m: Messenger, access: ThreadAccess, messageId: string): MessageRow {
+  const message = m.messages.get(messageId);
+  if (!message || message.thread !== access.thread.key) throw messageNotFound(messageId);
+  return message;
+}
+
 /** A message the viewer can see, with its thread. */
-export function openMessage(m: Messenger, viewer: string, messageId: string): MessageAccess {
+function openMessage(m: Messenger, viewer: string, messageId: string): MessageAccess {
   const message = m.messages.get(messageId);
   if (!message) throw messageNotFound(messageId);
   const thread = m.threads.get(message.thread);

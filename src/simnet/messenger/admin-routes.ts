@@ -8,13 +8,14 @@ import type { Router } from "../core/http.js";
 import { decodeBase64 } from "../core/media.js";
 import { badRequest } from "../core/protocol-error.js";
 import { parse } from "../core/validate.js";
-import { openThread, requireNumericId } from "./access.js";
-import { conflict, notFound, userNotFound } from "./errors.js";
+import { openThread, requireAccount, requireNumericId } from "./access.js";
+import { conflict, notFound } from "./errors.js";
 import { createGroup, normaliseGroupName, requireAccounts } from "./groups.js";
 import { wireThreadId } from "./ids.js";
 import { ERROR_CODES, LIMITS } from "./protocol.js";
 import type { Messenger } from "./services.js";
-import { toWireAccount, type AccountRow } from "./store/accounts.js";
+import { pageSize } from "./paging.js";
+import { toWireAccount } from "./store/accounts.js";
 import { toWireMessage } from "./store/messages.js";
 import { threadView } from "./views.js";
 
@@ -36,12 +37,6 @@ const ThreadBody = z.object({
 
 const ADMIN_MESSAGE_LIMIT = 10_000;
 
-function requireAccount(m: Messenger, id: string): AccountRow {
-  const account = m.accounts.get(requireNumericId(id, "account"));
-  if (!account) throw userNotFound(id);
-  return account;
-}
-
 export function addAdminRoutes(m: Messenger, routes: Router): void {
   routes.add("POST", "/admin/accounts", ({ body }) => {
     const request = parse(AccountBody, body);
@@ -60,10 +55,10 @@ export function addAdminRoutes(m: Messenger, routes: Router): void {
 
   routes.add("GET", "/admin/accounts", () => ({ body: { accounts: m.accounts.list().map(toWireAccount) } }));
 
-  routes.add("GET", "/admin/accounts/:accountId", ({ params }) => ({ body: toWireAccount(requireAccount(m, params.accountId ?? "")) }));
+  routes.add("GET", "/admin/accounts/:accountId", ({ params }) => ({ body: toWireAccount(requireAccount(m, params.accountId ?? "", "account")) }));
 
   routes.add("GET", "/admin/accounts/:accountId/sessions", ({ params }) => {
-    const account = requireAccount(m, params.accountId ?? "");
+    const account = requireAccount(m, params.accountId ?? "", "account");
     const sessions = m.sessions.list(account.id).map((s) => ({ session_id: s.id, device_name: s.label, created_at: s.createdAt }));
     return { body: { sessions } };
   });
@@ -71,8 +66,8 @@ export function addAdminRoutes(m: Messenger, routes: Router): void {
   routes.add("GET", "/admin/two-factor-codes", ({ query }) => {
     const email = query.get("email");
     const id = query.get("account_id");
-    const account = email ? m.accounts.findByEmail(email) : id ? m.accounts.get(id) : undefined;
     if (!email && !id) throw badRequest(ERROR_CODES.invalidArgument, "name the account with ?email= or ?account_id=");
+    const account = email ? m.accounts.findByEmail(email) : m.accounts.get(id!);
     const pending = account ? m.pendingLogins.pending(account.id, m.now()) : [];
     const codes = pending.map((c) => ({
       account_id: c.account,
@@ -109,10 +104,7 @@ export function addAdminRoutes(m: Messenger, routes: Router): void {
     const key = params.key ?? "";
     const thread = m.threads.get(key);
     if (!thread) throw notFound(ERROR_CODES.threadNotFound, `no thread '${key}'`);
-    const limit = Number(query.get("limit") ?? ADMIN_MESSAGE_LIMIT);
-    if (!Number.isInteger(limit) || limit < 1 || limit > ADMIN_MESSAGE_LIMIT) {
-      throw badRequest(ERROR_CODES.invalidArgument, `'limit' must be a whole number from 1 to ${ADMIN_MESSAGE_LIMIT}`);
-    }
+    const limit = pageSize(query, "limit", ADMIN_MESSAGE_LIMIT, ADMIN_MESSAGE_LIMIT);
     // Stored state, unsent messages included (with when), keyed by storage key rather than by viewer.
     const messages = m.messages
       .before(key, limit)

@@ -4,7 +4,7 @@
  * that (`admin_only_edits`); anyone may leave. A group keeps at least one admin: when the last
  * one leaves, the longest-standing member is promoted. Every change is a delta to all members.
  */
-import { badRequest, ProtocolError } from "../core/protocol-error.js";
+import { badRequest } from "../core/protocol-error.js";
 import { participantIds, requireAdmin, requireGroup, type ThreadAccess } from "./access.js";
 import { conflict, forbidden, notFound, userNotFound } from "./errors.js";
 import { ERROR_CODES, LIMITS } from "./protocol.js";
@@ -14,7 +14,7 @@ import { threadView } from "./views.js";
 
 function checkGroupSize(count: number): void {
   if (count > LIMITS.maxGroupParticipants) {
-    throw new ProtocolError(409, ERROR_CODES.groupFull, `a group holds at most ${LIMITS.maxGroupParticipants} people`);
+    throw conflict(ERROR_CODES.groupFull, `a group holds at most ${LIMITS.maxGroupParticipants} people`);
   }
 }
 
@@ -43,6 +43,12 @@ export function createGroup(m: Messenger, creator: string, members: string[], ad
   const view = threadView(m, thread, creator);
   m.deltas.publish(thread.key, everyone, creator, () => ({ type: "thread_created", thread: view }));
   return thread;
+}
+
+function groupMember(access: ThreadAccess, userId: string) {
+  const member = access.participants.find((p) => p.account === userId);
+  if (!member) throw notFound(ERROR_CODES.userNotFound, `'${userId}' is not in this group`);
+  return member;
 }
 
 function requireEditor(access: ThreadAccess): void {
@@ -94,8 +100,7 @@ export function removeParticipant(m: Messenger, access: ThreadAccess, userId: st
   requireGroup(access);
   const actor = access.me.account;
   if (userId !== actor) requireAdmin(access);
-  const target = access.participants.find((p) => p.account === userId);
-  if (!target) throw notFound(ERROR_CODES.userNotFound, `'${userId}' is not in this group`);
+  groupMember(access, userId);
   const key = access.thread.key;
   // The removed person hears of it too, then no longer.
   m.deltas.tell(access, { type: "participant_removed", user_id: userId });
@@ -110,8 +115,7 @@ export function removeParticipant(m: Messenger, access: ThreadAccess, userId: st
 
 export function setAdmin(m: Messenger, access: ThreadAccess, userId: string, isAdmin: boolean): void {
   requireAdmin(access);
-  const target = access.participants.find((p) => p.account === userId);
-  if (!target) throw notFound(ERROR_CODES.userNotFound, `'${userId}' is not in this group`);
+  const target = groupMember(access, userId);
   if ((target.is_admin === 1) === isAdmin) return;
   if (!isAdmin && access.participants.filter((p) => p.is_admin === 1).length === 1) {
     throw conflict(ERROR_CODES.lastAdmin, "a group keeps at least one admin; promote someone else first");

@@ -1,5 +1,5 @@
 /** The rules a message's content and later changes must follow, with the error each breach gets. */
-import { badRequest, ProtocolError } from "../core/protocol-error.js";
+import { badRequest } from "../core/protocol-error.js";
 import { conflict, forbidden } from "./errors.js";
 import { ERROR_CODES, LIMITS, type WireMention } from "./protocol.js";
 import type { MessageRow } from "./store/messages.js";
@@ -56,9 +56,9 @@ export function checkEditable(message: MessageRow, actor: string, now: number): 
   checkNotUnsent(message);
   if (message.text === null) throw badRequest(ERROR_CODES.notEditable, "only messages with text can be edited");
   if (now - message.timestamp > LIMITS.editWindowMs) {
-    throw new ProtocolError(409, ERROR_CODES.editWindowExpired, `messages can be edited for ${LIMITS.editWindowMs / 60_000} minutes after sending`);
+    throw conflict(ERROR_CODES.editWindowExpired, `messages can be edited for ${LIMITS.editWindowMs / 60_000} minutes after sending`);
   }
   if (message.edit_count >= LIMITS.maxEdits) {
-    throw new ProtocolError(409, ERROR_CODES.editLimitReached, `a message can be edited at most ${LIMITS.maxEdits} times`);
+    throw conflict(ERROR_CODES.editLimitReached, `a message can be edited at most ${LIMITS.maxEdits} times`);
   }
 }

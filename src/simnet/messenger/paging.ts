@@ -2,12 +2,12 @@
 import { badRequest } from "../core/protocol-error.js";
 import { ERROR_CODES, LIMITS } from "./protocol.js";
 
-export function pageSize(query: URLSearchParams, name = "limit", fallback: number = LIMITS.defaultPageSize): number {
+export function pageSize(query: URLSearchParams, name = "limit", fallback: number = LIMITS.defaultPageSize, max: number = LIMITS.maxPageSize): number {
   const raw = query.get(name);
   if (raw === null) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > LIMITS.maxPageSize) {
-    throw badRequest(ERROR_CODES.invalidArgument, `'${name}' must be a whole number from 1 to ${LIMITS.maxPageSize}`);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw badRequest(ERROR_CODES.invalidArgument, `'${name}' must be a whole number from 1 to ${max}`);
   }
   return value;
 }

@@ -9,9 +9,9 @@ import type { Router } from "../core/http.js";
 import { decodeBase64 } from "../core/media.js";
 import { badRequest } from "../core/protocol-error.js";
 import { parse } from "../core/validate.js";
-import { authed, requireNumericId } from "./access.js";
+import { authed, requireAccount } from "./access.js";
 import { accountStream } from "./deltas.js";
-import { forbidden, notFound, userNotFound } from "./errors.js";
+import { forbidden, notFound } from "./errors.js";
 import { ATTACHMENT_KINDS, ERROR_CODES, LIMITS, type AttachmentKind, type Snapshot } from "./protocol.js";
 import type { Messenger } from "./services.js";
 import { STICKER_PACKS, STICKERS } from "./stickers.js";
@@ -43,20 +43,14 @@ function storeUpload(m: Messenger, owner: string, body: unknown) {
 }
 
 export function addProfileRoutes(m: Messenger, routes: Router): void {
-  const me = (account: string) => {
-    const row = m.accounts.get(account);
-    if (!row) throw userNotFound(account);
-    return row;
-  };
-
-  routes.add("GET", "/v1/me", authed(m, (_request, session) => ({ body: toWireAccount(me(session.account)) })));
+  routes.add("GET", "/v1/me", authed(m, (_request, session) => ({ body: toWireAccount(requireAccount(m, session.account)) })));
 
   routes.add(
     "POST",
     "/v1/me/two_factor",
     authed(m, ({ body }, session) => {
       const request = parse(TwoFactorBody, body);
-      const account = me(session.account);
+      const account = requireAccount(m, session.account);
       if (!verifyPassword(request.password, account.password_hash)) throw forbidden(ERROR_CODES.invalidCredentials, "the password is incorrect");
       m.accounts.setTwoFactor(account.id, request.enabled);
       return { body: { two_factor_enabled: request.enabled } };
@@ -78,12 +72,7 @@ export function addProfileRoutes(m: Messenger, routes: Router): void {
   routes.add(
     "GET",
     "/v1/users/:userId",
-    authed(m, ({ params }) => {
-      const id = requireNumericId(params.userId ?? "", "user");
-      const account = m.accounts.get(id);
-      if (!account) throw userNotFound(id);
-      return { body: toWireUser(account) };
-    }),
+    authed(m, ({ params }) => ({ body: toWireUser(requireAccount(m, params.userId ?? "")) })),
   );
 
   routes.add("GET", "/v1/stickers", authed(m, () => ({ body: { packs: STICKER_PACKS, stickers: STICKERS } })));

@@ -15,7 +15,7 @@ import { parse } from "../core/validate.js";
 import { accountStream } from "./deltas.js";
 import { errorFrame } from "./errors.js";
 import type { LiveConnection } from "../core/live-connections.js";
-import { CLOSE_CODES, ERROR_CODES, LIMITS, type MessengerDelta, type ServerFrame } from "./protocol.js";
+import { CLOSE_CODES, ERROR_CODES, LIMITS, type ErrorFrame, type MessengerDelta, type ServerFrame } from "./protocol.js";
 import type { Messenger } from "./services.js";
 
 const ConnectFrame = z.object({
@@ -33,7 +33,7 @@ interface Connected {
   live: LiveConnection;
 }
 
-function resyncFrame(firstRetained: number, latest: number): ServerFrame {
+function resyncFrame(firstRetained: number, latest: number): ErrorFrame {
   return {
     type: "error",
     code: ERROR_CODES.resyncRequired,
@@ -46,9 +46,10 @@ function resyncFrame(firstRetained: number, latest: number): ServerFrame {
 export function serveRealtime(m: Messenger, { socket }: RealtimeConnection): void {
   let connected: Connected | undefined;
   const send = (frame: ServerFrame) => sendFrame(socket, frame);
-  const refuse = (frame: ServerFrame, code: number) => {
+  /** Sends the error frame, then closes with `code`. */
+  const refuse = (frame: ErrorFrame, code: number) => {
     send(frame);
-    socket.close(code, frame.type === "error" ? frame.code : "closed");
+    socket.close(code, frame.code);
   };
 
   const timer = setTimeout(
@@ -66,7 +67,7 @@ export function serveRealtime(m: Messenger, { socket }: RealtimeConnection): voi
     if (connected) throw new ProtocolError(400, ERROR_CODES.alreadyConnected, "this socket is already connected");
     const request = parse(ConnectFrame, frame, "connect frame");
     clearTimeout(timer);
-    const session = m.auth.find(request.access_token);
+    const session = m.sessions.find(request.access_token);
     if (!session) {
       refuse({ type: "error", code: ERROR_CODES.unauthorized, message: "the access token is not valid (revoked or unknown)" }, CLOSE_CODES.unauthorized);
       return;
@@ -98,7 +99,7 @@ export function serveRealtime(m: Messenger, { socket }: RealtimeConnection): voi
   handleFrames({
     socket,
     log: m.log,
-    errorFrame: (error) => errorFrame(error),
+    errorFrame,
     onFrame(frame) {
       switch (frame.type) {
         case "connect":

@@ -12,16 +12,15 @@ import type { NetworkContext, SimnetLogger } from "../core/network.js";
 import { Sessions } from "../core/sessions.js";
 import type { MessengerSettings } from "./config.js";
 import { Deltas } from "./deltas.js";
-import { GroupCommit } from "./group-commit.js";
+import { GroupCommit } from "../core/group-commit.js";
 import { IdAllocator } from "./ids.js";
 import { LiveConnections } from "../core/live-connections.js";
 import { Accounts } from "./store/accounts.js";
 import { Attachments } from "./store/attachments.js";
 import { Messages } from "./store/messages.js";
-import { SessionCache } from "./session-cache.js";
 import { PendingLogins } from "./store/pending-logins.js";
 import { Threads } from "./store/threads.js";
-import { TokenBuckets } from "./token-bucket.js";
+import { TokenBuckets } from "../core/token-bucket.js";
 
 export interface Messenger {
   db: SimnetDatabase;
@@ -37,12 +36,10 @@ export interface Messenger {
   messages: Messages;
   attachments: Attachments;
   sessions: Sessions;
-  /** Use this to authenticate: it remembers tokens it has checked until they are revoked. */
-  auth: SessionCache;
   acks: AckLedger;
   idempotency: IdempotencyKeys;
   deltas: Deltas;
-  /** Batches sends into shared transactions (see group-commit.ts). */
+  /** Batches sends into shared transactions (see core/group-commit.ts). */
   sendCommits: GroupCommit;
   live: LiveConnections;
   sendLimits: TokenBuckets;
@@ -67,7 +64,6 @@ export function createMessenger(context: NetworkContext, settings: MessengerSett
     messages: new Messages(db),
     attachments: new Attachments(db, new MediaStore(db, now)),
     sessions,
-    auth: new SessionCache(sessions),
     acks: new AckLedger(db),
     idempotency: new IdempotencyKeys(db, now),
     deltas: new Deltas(context.streams),

@@ -6,8 +6,7 @@ import { z } from "zod";
 import type { Router } from "../core/http.js";
 import { badRequest } from "../core/protocol-error.js";
 import { parse } from "../core/validate.js";
-import { authed, inThread, openThread, participantIds, requireNumericId } from "./access.js";
-import { messageNotFound } from "./errors.js";
+import { authed, inThread, messageInThread, openThread, participantIds, requireNumericId } from "./access.js";
 import { createGroup, normaliseGroupName, requireAccounts } from "./groups.js";
 import { wireThreadId } from "./ids.js";
 import { ERROR_CODES, LIMITS } from "./protocol.js";
@@ -76,12 +75,7 @@ export function addThreadRoutes(m: Messenger, routes: Router): void {
     inThread(m, ({ query }, access) => {
       const limit = pageSize(query);
       const before = query.get("before");
-      let beforeSeq: number | undefined;
-      if (before !== null) {
-        const anchor = m.messages.get(before);
-        if (!anchor || anchor.thread !== access.thread.key) throw messageNotFound(before);
-        beforeSeq = anchor.seq;
-      }
+      const beforeSeq = before === null ? undefined : messageInThread(m, access, before).seq;
       const messages = latestMessages(m, access.thread.key, access.me.account, limit, beforeSeq);
       return { body: { messages, next_before: messages.length === limit ? (messages[0]?.id ?? null) : null } };
     }),
@@ -93,12 +87,8 @@ export function addThreadRoutes(m: Messenger, routes: Router): void {
     inThread(m, ({ body }, access) => {
       const request = parse(ReadBody, body) ?? {};
       const now = m.now();
-      let watermark = Math.min(request.watermark_timestamp ?? now, now);
-      if (request.message_id !== undefined) {
-        const message = m.messages.get(request.message_id);
-        if (!message || message.thread !== access.thread.key) throw messageNotFound(request.message_id);
-        watermark = message.timestamp;
-      }
+      const watermark =
+        request.message_id !== undefined ? messageInThread(m, access, request.message_id).timestamp : Math.min(request.watermark_timestamp ?? now, now);
       const me = access.me.account;
       // A watermark only moves forward; an older one is acknowledged and changes nothing.
       if (watermark > access.me.read_watermark) {

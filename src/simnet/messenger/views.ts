@@ -8,7 +8,7 @@ export function threadView(m: Messenger, thread: ThreadRow, viewer: string): Wir
   return toWireThread(thread, m.threads.participants(thread.key), viewer);
 }
 
-export function messageView(m: Messenger, row: MessageRow, viewer: string): WireMessage {
+function messageView(m: Messenger, row: MessageRow, viewer: string): WireMessage {
   return toWireMessage(row, viewer, m.messages.reactions(row.id));
 }
 

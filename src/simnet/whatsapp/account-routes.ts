@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Router } from "../core/http.js";
 import { badRequest } from "../core/protocol-error.js";
 import { parse } from "../core/validate.js";
-import { deviceInfo } from "./accounts.js";
+import { deviceInfo, linkedDeviceInfo } from "./accounts.js";
 import { authenticate, fanout, requirePhone, type Wa } from "./context.js";
 import { unlinkAll, unlinkDevice } from "./devices.js";
 import { forbidden } from "./errors.js";
@@ -25,7 +25,7 @@ export function accountRoutes(wa: Wa, routes: Router): void {
       body: {
         account: wa.accounts.require(authed.user),
         device: deviceInfo(authed.device),
-        devices: wa.accounts.devices(authed.user).map((d) => ({ ...deviceInfo(d), name: d.name, linked_at: d.created_at })),
+        devices: wa.accounts.devices(authed.user).map(linkedDeviceInfo),
       },
     };
   });

@@ -4,7 +4,7 @@
  * because every send checks them, and this class is the only writer.
  */
 import type { SimnetDatabase } from "../core/database.js";
-import { deviceJid, userJid, type AccountInfo, type DeviceInfo } from "./protocol.js";
+import { deviceJid, phoneOf, userJid, type AccountInfo, type DeviceInfo } from "./protocol.js";
 import { conflict, notFound } from "./errors.js";
 
 interface AccountRow {
@@ -159,5 +159,10 @@ export class Accounts {
 }
 
 export function deviceInfo(row: DeviceRow): DeviceInfo {
-  return { jid: deviceJid(row.user.split("@")[0] ?? "", row.device), device: row.device, public_key: row.public_key };
+  return { jid: deviceJid(phoneOf(row.user), row.device), device: row.device, public_key: row.public_key };
+}
+
+/** A device as its own user (or the admin) sees it: with its name and when it was linked. */
+export function linkedDeviceInfo(row: DeviceRow): DeviceInfo & { name: string; linked_at: number } {
+  return { ...deviceInfo(row), name: row.name, linked_at: row.created_at };
 }

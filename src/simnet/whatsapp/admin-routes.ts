@@ -8,7 +8,7 @@ import type { Router } from "../core/http.js";
 import { decodeBase64 } from "../core/media.js";
 import { badRequest } from "../core/protocol-error.js";
 import { parse } from "../core/validate.js";
-import { deviceInfo } from "./accounts.js";
+import { deviceInfo, linkedDeviceInfo } from "./accounts.js";
 import type { Wa } from "./context.js";
 import { createGroup } from "./group-routes.js";
 import type { MessageStore } from "./message-store.js";
@@ -42,7 +42,7 @@ function userParam(value: string | undefined): string {
 }
 
 export function adminRoutes(wa: Wa, store: MessageStore, pairing: Pairing, routes: Router): void {
-  const devicesOf = (user: string) => wa.accounts.devices(user).map((d) => ({ ...deviceInfo(d), name: d.name, linked_at: d.created_at }));
+  const devicesOf = (user: string) => wa.accounts.devices(user).map(linkedDeviceInfo);
   const selectSms = wa.db.prepare<[string], { code: string; expires_at: number }>("SELECT code, expires_at FROM sms_codes WHERE phone = ?");
 
   routes.add("POST", "/admin/accounts", ({ body }) => {

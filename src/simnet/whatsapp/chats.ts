@@ -132,6 +132,11 @@ export class Chats {
     this.updateField[field](value, group);
   }
 
+  /** Whether only admins may send (one row read: the send path needs no member list). */
+  isAnnounceOnly(group: string): boolean {
+    return this.selectGroup.get(group)?.announce === 1;
+  }
+
   requireGroup(jid: string): GroupInfo {
     const row = this.selectGroup.get(jid);
     if (!row) throw notFound("group_not_found", `no group ${jid}`);

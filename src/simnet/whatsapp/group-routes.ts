@@ -24,7 +24,7 @@ const settingsSchema = z.object({ announce: z.boolean().optional(), restrict: z.
 type GroupChat = Extract<ChatRef, { kind: "group" }>;
 
 /** Tells every participant (and `extra` people, such as those just removed) about a change. */
-export function notifyGroup(wa: Wa, group: string, by: string, action: GroupAction, fields: Record<string, unknown>, extra: string[] = []): void {
+function notifyGroup(wa: Wa, group: string, by: string, action: GroupAction, fields: Record<string, unknown>, extra: string[] = []): void {
   const users = new Set([...wa.chats.members(group).map((m) => m.user), ...extra]);
   const payload = { kind: "group", action, group, by, ...fields, t: wa.now() };
   fanout(wa, users, "notification", () => payload);

@@ -20,7 +20,7 @@ export interface Connection {
   passive: boolean;
 }
 
-export const chatStateSchema = z.object({ chat: z.string().max(64), state: z.enum(["composing", "recording", "paused"]) });
+const chatStateSchema = z.object({ chat: z.string().max(64), state: z.enum(["composing", "recording", "paused"]) });
 export const presenceSchema = z.object({ state: z.enum(["available", "unavailable"]) });
 
 export class Live {

@@ -64,7 +64,7 @@ const MB = 1024 * KB;
 export type MediaKind = "image" | "video" | "audio" | "ptt" | "document" | "sticker";
 export const MEDIA_KINDS: readonly MediaKind[] = ["image", "video", "audio", "ptt", "document", "sticker"];
 
-/** Largest plaintext file per kind; the upload (ciphertext) may exceed it by MEDIA_OVERHEAD. */
+/** Largest plaintext file per kind; the upload (ciphertext) may exceed it by CIPHER_OVERHEAD. */
 export const DEFAULT_MEDIA_LIMITS: Record<MediaKind, number> = {
   image: 16 * MB,
   video: 64 * MB,

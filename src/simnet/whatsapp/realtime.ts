@@ -75,9 +75,10 @@ export function realtimeHandler(wa: Wa, store: MessageStore, live: Live, faults:
       }
       clearTimeout(helloTimer);
       connection = { sessionId: authed.session.id, user: authed.user, socket, subscriptions: new Set(), passive: request.passive === true };
+      const success = { type: "success", jid: authed.user, device_jid: deviceInfo(authed.device).jid };
       if (connection.passive) {
         live.add(connection);
-        sendFrame(socket, { type: "success", jid: authed.user, device_jid: deviceInfo(authed.device).jid, passive: true });
+        sendFrame(socket, { ...success, passive: true });
         return;
       }
       const replaced = live.add(connection);
@@ -86,9 +87,9 @@ export function realtimeHandler(wa: Wa, store: MessageStore, live: Live, faults:
         replaced.socket.close(4409, "replaced by a new connection of this device");
       }
       const stream = deviceStream(authed.session.id);
-      const after = request.after ?? wa.acks.position(stream, stream);
-      sendFrame(socket, { type: "success", jid: authed.user, device_jid: deviceInfo(authed.device).jid, acked: wa.acks.position(stream, stream), latest: wa.streams.latest(stream) });
-      startPump(stream, after);
+      const acked = wa.acks.position(stream, stream);
+      sendFrame(socket, { ...success, acked, latest: wa.streams.latest(stream) });
+      startPump(stream, request.after ?? acked);
     };
 
     handleFrames({

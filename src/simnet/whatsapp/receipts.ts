@@ -12,7 +12,7 @@ import { notFound } from "./errors.js";
 import type { MessageStore } from "./message-store.js";
 import { LIMITS, MESSAGE_ID } from "./protocol.js";
 
-export const receiptSchema = z.object({
+const receiptSchema = z.object({
   chat: z.string().max(64),
   kind: z.enum(["delivered", "read", "played"]),
   ids: z.array(z.string().regex(MESSAGE_ID)).min(1).max(LIMITS.maxReceiptIds),

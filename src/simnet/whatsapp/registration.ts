@@ -11,7 +11,7 @@ import { badRequest } from "../core/protocol-error.js";
 import { parse } from "../core/validate.js";
 import { deviceInfo } from "./accounts.js";
 import type { Wa } from "./context.js";
-import { publicKeySchema, unlinkAll } from "./devices.js";
+import { linkDevice, publicKeySchema, unlinkAll } from "./devices.js";
 import { forbidden, gone, notFound, rateLimited } from "./errors.js";
 import { LIMITS, normalizePhone, userJid } from "./protocol.js";
 
@@ -81,8 +81,7 @@ export function registrationRoutes(wa: Wa, routes: Router): void {
       deleteCode.run(request.phone);
       if (!existing) wa.accounts.create({ phone: request.phone, pushName: request.push_name as string });
       else if (request.push_name !== undefined) wa.accounts.updateProfile(jid, { pushName: request.push_name });
-      const { session, token } = wa.sessions.create(jid, "phone");
-      return { row: wa.accounts.addDevice({ user: jid, device: 0, session_id: session.id, name: "phone", public_key: request.public_key }), token };
+      return linkDevice(wa, jid, 0, "phone", request.public_key);
     });
     return { body: { jid, device_jid: deviceInfo(row).jid, device: 0, token, push_name: wa.accounts.require(jid).push_name } };
   });

@@ -7,14 +7,14 @@
 import { z } from "zod";
 import { badRequest } from "../core/protocol-error.js";
 import { parse } from "../core/validate.js";
-import { deviceInfo } from "./accounts.js";
+import { deviceInfo, type DeviceRow } from "./accounts.js";
 import { deviceStream, type Authed, type Wa } from "./context.js";
 import type { ChatRef } from "./chats.js";
 import { conflict, forbidden, gone, notFound, rateLimited, tooLarge } from "./errors.js";
 import type { MessageStore, TargetRow } from "./message-store.js";
 import { CIPHER_OVERHEAD, LIMITS, MESSAGE_ID, type OutgoingEnvelope, type SendAck } from "./protocol.js";
 
-export const envelopeSchema = z.object({
+const envelopeSchema = z.object({
   id: z.string().regex(MESSAGE_ID, "a message id is 16-48 upper-case hex characters"),
   to: z.string().max(64),
   kind: z.enum(["message", "edit", "revoke", "reaction"]),
@@ -31,17 +31,30 @@ export function expectedDevices(wa: Wa, chat: ChatRef) {
   return chat.users.flatMap((user) => wa.accounts.devices(user));
 }
 
-function checkCopies(wa: Wa, chat: ChatRef, copies: Record<string, string>): number {
+interface Copy {
+  device: DeviceRow;
+  ciphertext: string;
+}
+
+/**
+ * Pairs each device of the chat with its copy, refusing a set of copies that does not cover
+ * exactly those devices or holds a copy that is too large or not ciphertext.
+ */
+function checkCopies(wa: Wa, chat: ChatRef, copies: Record<string, string>): { targets: Copy[]; payloadBytes: number } {
   const expected = expectedDevices(wa, chat);
-  const given = Object.keys(copies);
-  const matches = given.length === expected.length && expected.every((d) => copies[deviceInfo(d).jid] !== undefined);
-  if (!matches) {
+  const targets: Copy[] = [];
+  for (const device of expected) {
+    const ciphertext = copies[deviceInfo(device).jid];
+    if (ciphertext === undefined) break;
+    targets.push({ device, ciphertext });
+  }
+  if (targets.length !== expected.length || Object.keys(copies).length !== expected.length) {
     throw conflict("device_list_mismatch", "the copies do not match the chat's devices; encrypt for exactly the devices listed", {
       devices: expected.map(deviceInfo),
     });
   }
   let largest = 0;
-  for (const copy of given.map((jid) => copies[jid] as string)) {
+  for (const { ciphertext: copy } of targets) {
     if (copy.length > MAX_COPY_CHARS) {
       throw tooLarge("message_too_large", `an encrypted copy exceeds ${LIMITS.maxPayloadBytes} bytes`, { max_bytes: LIMITS.maxPayloadBytes });
     }
@@ -50,7 +63,7 @@ function checkCopies(wa: Wa, chat: ChatRef, copies: Record<string, string>): num
     }
     largest = Math.max(largest, copy.length);
   }
-  return (largest / 4) * 3;
+  return { targets, payloadBytes: (largest / 4) * 3 };
 }
 
 function requireTarget(store: MessageStore, chat: ChatRef, id: string | undefined): TargetRow {
@@ -100,10 +113,10 @@ export function sendEnvelope(wa: Wa, store: MessageStore, authed: Authed, body: 
       if (existing.kind !== envelope.kind) throw conflict("message_id_reused", `message id ${envelope.id} was already used for a ${existing.kind}`);
       return { id: envelope.id, chat: envelope.to, kind: existing.kind, t: existing.t };
     }
-    if (chat.kind === "group" && chat.role === "member" && (envelope.kind === "message" || envelope.kind === "edit")) {
-      if (wa.chats.requireGroup(chat.group).announce) throw forbidden("announcement_only", "only admins may send messages in this group");
+    if (chat.kind === "group" && chat.role === "member" && (envelope.kind === "message" || envelope.kind === "edit") && wa.chats.isAnnounceOnly(chat.group)) {
+      throw forbidden("announcement_only", "only admins may send messages in this group");
     }
-    const payloadBytes = checkCopies(wa, chat, envelope.copies);
+    const { targets, payloadBytes } = checkCopies(wa, chat, envelope.copies);
     const t = wa.now();
     const record = applyRules(store, authed, chat, envelope, t);
     // Counted last, so a refused envelope costs the sender nothing.
@@ -122,8 +135,7 @@ export function sendEnvelope(wa: Wa, store: MessageStore, authed: Authed, body: 
     record(row);
     if (chat.kind === "direct") wa.chats.ensureDirect(authed.user, chat.peer);
     const fromDevice = deviceInfo(authed.device).jid;
-    for (const device of expectedDevices(wa, chat)) {
-      const ciphertext = envelope.copies[deviceInfo(device).jid] as string;
+    for (const { device, ciphertext } of targets) {
       store.addCopy(device.session_id, row, ciphertext);
       if (device.session_id === authed.session.id) continue;
       wa.streams.append(deviceStream(device.session_id), "message", {

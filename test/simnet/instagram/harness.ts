@@ -129,6 +129,7 @@ export class Harness {
 
   async stop(): Promise<void> {
     await Promise.all(this.realtimes.map((realtime) => realtime.close()));
+    this.admin.close();
     await this.net.stop();
   }
 }

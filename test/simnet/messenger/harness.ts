@@ -188,18 +188,18 @@ export class DeltaCollector {
 }
 
 /** Resolves with the next event of that name `stream` emits. */
-export function nextEvent<K extends keyof RealtimeEvents>(stream: MessengerRealtime, event: K, timeoutMs = 5_000): Promise<Parameters<RealtimeEvents[K]>[0]> {
+export function nextEvent<K extends keyof RealtimeEvents>(stream: MessengerRealtime, event: K, timeoutMs = 5_000): Promise<RealtimeEvents[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
       reject(new Error(`timed out waiting for ${String(event)}`));
     }, timeoutMs);
-    const listener = (payload: Parameters<RealtimeEvents[K]>[0]) => {
+    const listener = (payload: RealtimeEvents[K]) => {
       clearTimeout(timer);
       off();
       resolve(payload);
     };
-    const off = stream.on(event, listener as RealtimeEvents[K]);
+    const off = stream.on(event, listener);
   });
 }
 

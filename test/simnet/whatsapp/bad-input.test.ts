@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import { FrameSocket } from "../../../src/simnet/client/socket.js";
 import { newMessageId } from "../../../src/simnet/whatsapp/client/client.js";
 import { REALTIME_PATH } from "../../../src/simnet/whatsapp/protocol.js";
-import { errorCode, record, registerPhone, startWhatsapp, type WaTest } from "./support.js";
+import { errorCode, record, registerPhone, startAliceAndBob, startWhatsapp, type WaTest } from "./support.js";
 
 const sockets: FrameSocket[] = [];
 
@@ -81,9 +81,7 @@ describe("whatsapp bad input", () => {
   });
 
   it("ignores a replayed old ack and refuses acks past what was delivered", async () => {
-    const wa = await startWhatsapp();
-    const alice = await registerPhone(wa, "Alice");
-    const bob = await registerPhone(wa, "Bob");
+    const { wa, alice, bob } = await startAliceAndBob();
     for (const text of ["1", "2", "3"]) await alice.sendText(bob.jid, text);
     const socket = await open(wa);
     socket.send({ type: "hello", token: bob.session.token });

@@ -1,15 +1,13 @@
 import { describe, expect, it } from "@jest/globals";
 import { WhatsappClient } from "../../../src/simnet/whatsapp/client/client.js";
 import { createWhatsappNetwork } from "../../../src/simnet/whatsapp/index.js";
-import { errorCode, linkCompanion, record, registerPhone, startWhatsapp, track } from "./support.js";
+import { errorCode, linkCompanion, record, registerPhone, startAliceAndBob, startWhatsapp, track } from "./support.js";
 
 const texts = (items: { content: { type: string } }[]) => items.map((m) => (m.content as { text?: string }).text);
 
 describe("whatsapp delivery", () => {
   it("resumes after a disconnect with exactly the missed stanzas, in order", async () => {
-    const wa = await startWhatsapp();
-    const alice = await registerPhone(wa, "Alice");
-    const bob = await registerPhone(wa, "Bob");
+    const { alice, bob } = await startAliceAndBob();
     const received = record(bob, "message");
     await bob.connect();
     for (const text of ["1", "2"]) await alice.sendText(bob.jid, text);
@@ -22,9 +20,7 @@ describe("whatsapp delivery", () => {
   });
 
   it("resumes after the acknowledged position when a device reconnects without naming one", async () => {
-    const wa = await startWhatsapp();
-    const alice = await registerPhone(wa, "Alice");
-    const bob = await registerPhone(wa, "Bob");
+    const { alice, bob } = await startAliceAndBob();
     const first = record(bob, "message");
     await bob.connect();
     await alice.sendText(bob.jid, "seen");
@@ -41,9 +37,7 @@ describe("whatsapp delivery", () => {
   });
 
   it("tells a device that fell behind retention to resynchronise, then goes on with what is retained", async () => {
-    const wa = await startWhatsapp({ definition: createWhatsappNetwork({ rateLimits: { sendsPerMinute: 10_000 }, retention: { maxEventsPerStream: 5, maxAgeMs: 86_400_000 } }) });
-    const alice = await registerPhone(wa, "Alice");
-    const bob = await registerPhone(wa, "Bob");
+    const { alice, bob } = await startAliceAndBob({ definition: createWhatsappNetwork({ rateLimits: { sendsPerMinute: 10_000 }, retention: { maxEventsPerStream: 5, maxAgeMs: 86_400_000 } }) });
     for (let i = 1; i <= 70; i++) await alice.sendText(bob.jid, `m${i}`);
     const status = record(bob, "connection");
     const received = record(bob, "message");
@@ -55,9 +49,7 @@ describe("whatsapp delivery", () => {
   });
 
   it("drops duplicated deliveries: each stanza is handled once", async () => {
-    const wa = await startWhatsapp();
-    const alice = await registerPhone(wa, "Alice");
-    const bob = await registerPhone(wa, "Bob");
+    const { wa, alice, bob } = await startAliceAndBob();
     await wa.admin.duplicateDeliveries(3);
     const received = record(bob, "message");
     await bob.connect();
@@ -141,9 +133,7 @@ describe("whatsapp delivery", () => {
 
 describe("whatsapp receipts, chat states and presence", () => {
   it("sends delivered receipts automatically and routes read and played receipts to the sender and the reader's other devices", async () => {
-    const wa = await startWhatsapp();
-    const alice = await registerPhone(wa, "Alice");
-    const bob = await registerPhone(wa, "Bob");
+    const { wa, alice, bob } = await startAliceAndBob();
     const bobDesktop = await linkCompanion(wa, bob, "Desktop");
     const receipts = record(alice, "receipt");
     const ownReceipts = record(bobDesktop, "receipt");
@@ -160,9 +150,7 @@ describe("whatsapp receipts, chat states and presence", () => {
   });
 
   it("relays chat states live to the other side only", async () => {
-    const wa = await startWhatsapp();
-    const alice = await registerPhone(wa, "Alice");
-    const bob = await registerPhone(wa, "Bob");
+    const { alice, bob } = await startAliceAndBob();
     const states = record(bob, "chatstate");
     await Promise.all([alice.connect(), bob.connect()]);
     await alice.setChatState(bob.jid, "composing");
@@ -176,9 +164,7 @@ describe("whatsapp receipts, chat states and presence", () => {
   });
 
   it("sends presence only to subscribers, with last seen once the user goes offline", async () => {
-    const wa = await startWhatsapp();
-    const alice = await registerPhone(wa, "Alice");
-    const bob = await registerPhone(wa, "Bob");
+    const { wa, alice, bob } = await startAliceAndBob();
     const carol = await registerPhone(wa, "Carol");
     const atBob = record(bob, "presence");
     const atCarol = record(carol, "presence");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { readFileSync, existsSync } from "node:fs";
 import { PairwiseCipher, generateDeviceKeys, payloadAad, encryptFile, decryptFile, DecryptError } from "../../../src/simnet/whatsapp/client/crypto.js";
 import { newMessageId } from "../../../src/simnet/whatsapp/client/client.js";
-import { errorCode, linkCompanion, record, registerPhone, startWhatsapp } from "./support.js";
+import { errorCode, linkCompanion, record, registerPhone, startAliceAndBob, startWhatsapp } from "./support.js";
 
 /** Every byte SQLite holds for the network: the database file and its write-ahead log. */
 function databaseBytes(path: string): Buffer {
@@ -11,9 +11,7 @@ function databaseBytes(path: string): Buffer {
 
 describe("whatsapp end-to-end encryption", () => {
   it("stores no plaintext: texts, captions, file bytes, file names, locations and vCards never reach the database", async () => {
-    const wa = await startWhatsapp();
-    const alice = await registerPhone(wa, "Alice");
-    const bob = await registerPhone(wa, "Bob");
+    const { wa, alice, bob } = await startAliceAndBob();
     const bobDesktop = await linkCompanion(wa, bob, "Desktop");
     const received = record(bobDesktop, "message");
     await bobDesktop.connect();
@@ -77,9 +75,7 @@ describe("whatsapp end-to-end encryption", () => {
   });
 
   it("reports a copy it cannot decrypt as a decrypt error instead of a message", async () => {
-    const wa = await startWhatsapp();
-    const alice = await registerPhone(wa, "Alice");
-    const bob = await registerPhone(wa, "Bob");
+    const { alice, bob } = await startAliceAndBob();
     const errors = record(bob, "decrypt_error");
     const messages = record(bob, "message");
     await bob.connect();

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { requestPairingCode, requestSmsCode, verifySmsCode } from "../../../src/simnet/whatsapp/client/login.js";
 import { WhatsappClient } from "../../../src/simnet/whatsapp/client/client.js";
 import { generateDeviceKeys } from "../../../src/simnet/whatsapp/client/crypto.js";
-import { errorCode, linkCompanion, nextPhone, record, registerPhone, startWhatsapp, track } from "./support.js";
+import { errorCode, linkCompanion, nextPhone, record, registerPhone, requestPairing, startAliceAndBob, startWhatsapp, track } from "./support.js";
 
 describe("whatsapp phone registration", () => {
   it("registers a phone with the SMS code readable through the admin API, as device 0", async () => {
@@ -78,7 +78,7 @@ describe("whatsapp companion linking", () => {
     const phone = await registerPhone(wa, "Alice");
     const notifications = record(phone, "notification");
     await phone.connect();
-    const pending = await requestPairingCode(wa.net.url, phone.jid.split("@")[0] ?? "", "crosschat bridge");
+    const pending = await requestPairing(wa, phone, "crosschat bridge");
     expect(pending.code).toMatch(/^[1-9A-HJ-NP-TV-Z]{8}$/);
     expect(pending.display).toBe(`${pending.code.slice(0, 4)}-${pending.code.slice(4)}`);
     expect((await wa.admin.codes(phone.jid)).pairing).toEqual([expect.objectContaining({ code: pending.code, device_name: "crosschat bridge" })]);
@@ -99,10 +99,8 @@ describe("whatsapp companion linking", () => {
   });
 
   it("refuses wrong, expired, foreign and companion-approved codes with clear errors", async () => {
-    const wa = await startWhatsapp({ fakeClock: true });
-    const alice = await registerPhone(wa, "Alice");
-    const bob = await registerPhone(wa, "Bob");
-    const pending = await requestPairingCode(wa.net.url, alice.jid.split("@")[0] ?? "", "Laptop");
+    const { wa, alice, bob } = await startAliceAndBob({ fakeClock: true });
+    const pending = await requestPairing(wa, alice, "Laptop");
     expect(await errorCode(alice.approvePairing("ZZZZ-ZZZZ"))).toBe("pairing_code_not_found");
     expect(await errorCode(bob.approvePairing(pending.code))).toBe("pairing_code_not_found");
     const companion = await linkCompanion(wa, alice, "Tablet");
@@ -116,7 +114,7 @@ describe("whatsapp companion linking", () => {
   it("tells the waiting companion when the phone rejects it", async () => {
     const wa = await startWhatsapp();
     const phone = await registerPhone(wa, "Alice");
-    const pending = await requestPairingCode(wa.net.url, phone.jid.split("@")[0] ?? "", "Unknown PC");
+    const pending = await requestPairing(wa, phone, "Unknown PC");
     const waiting = errorCode(pending.wait());
     await phone.rejectPairing(pending.code);
     expect(await waiting).toBe("pairing_rejected");
@@ -126,7 +124,7 @@ describe("whatsapp companion linking", () => {
     const wa = await startWhatsapp();
     const phone = await registerPhone(wa, "Alice");
     for (const name of ["A", "B", "C", "D"]) await linkCompanion(wa, phone, name);
-    const pending = await requestPairingCode(wa.net.url, phone.jid.split("@")[0] ?? "", "E");
+    const pending = await requestPairing(wa, phone, "E");
     expect(await errorCode(phone.approvePairing(pending.code))).toBe("too_many_devices");
   });
 

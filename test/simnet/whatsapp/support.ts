@@ -10,6 +10,7 @@ import { WhatsappAdminClient } from "../../../src/simnet/whatsapp/client/admin.j
 import { WhatsappClient, type ClientOptions } from "../../../src/simnet/whatsapp/client/client.js";
 import type { WhatsappEvents } from "../../../src/simnet/whatsapp/client/events.js";
 import { requestPairingCode, requestSmsCode, verifySmsCode } from "../../../src/simnet/whatsapp/client/login.js";
+import { phoneOf } from "../../../src/simnet/whatsapp/protocol.js";
 import { startTestNetwork, type TestNetwork } from "../support/network.js";
 
 export interface WaTest {
@@ -56,9 +57,20 @@ export async function registerPhone(wa: WaTest, name: string, options: ClientOpt
   return track(new WhatsappClient(session, options));
 }
 
+/** A network with two registered phones, the set-up most tests start from. */
+export async function startAliceAndBob(options: Parameters<typeof startWhatsapp>[0] = {}): Promise<{ wa: WaTest; alice: WhatsappClient; bob: WhatsappClient }> {
+  const wa = await startWhatsapp(options);
+  return { wa, alice: await registerPhone(wa, "Alice"), bob: await registerPhone(wa, "Bob") };
+}
+
+/** A companion's pairing request for the number of `phone`. */
+export function requestPairing(wa: WaTest, phone: WhatsappClient, deviceName: string) {
+  return requestPairingCode(wa.net.url, phoneOf(phone.jid), deviceName);
+}
+
 /** Links a companion: pairing code requested, read by the phone's user, approved on the phone. */
 export async function linkCompanion(wa: WaTest, phone: WhatsappClient, deviceName: string, options: ClientOptions = {}): Promise<WhatsappClient> {
-  const pending = await requestPairingCode(wa.net.url, phone.jid.split("@")[0] ?? "", deviceName);
+  const pending = await requestPairing(wa, phone, deviceName);
   const waiting = pending.wait();
   await phone.approvePairing(pending.display);
   return track(new WhatsappClient(await waiting, options));

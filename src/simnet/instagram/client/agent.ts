@@ -178,8 +178,12 @@ export class InstagramAgent implements UserAgent {
   }
 
   async logout(): Promise<void> {
-    await this.close();
-    await this.client.logout();
+    await this.closeRealtime();
+    try {
+      await this.client.logout();
+    } finally {
+      this.client.http.close();
+    }
   }
 
   save(): SavedInstagramSession {
@@ -189,6 +193,11 @@ export class InstagramAgent implements UserAgent {
   }
 
   async close(): Promise<void> {
+    await this.closeRealtime();
+    this.client.http.close();
+  }
+
+  private async closeRealtime(): Promise<void> {
     for (const realtime of this.connections) this.seqId = realtime.seqId ?? this.seqId;
     const open = [...this.connections, ...(this.sender ? [this.sender] : [])];
     this.connections.clear();

@@ -51,6 +51,11 @@ export class InstagramHttp {
     return this.http.token;
   }
 
+  /** Closes the idle keep-alive connections; a later call opens new ones. */
+  close(): void {
+    this.http.close();
+  }
+
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {

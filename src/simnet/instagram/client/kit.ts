@@ -6,9 +6,10 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { FuzzSeeds, UserAgent, UserClientKit } from "../../client/agent.js";
 import { SimnetRequestError } from "../../client/http.js";
-import { API, LIMITS, REALTIME_PATH } from "../protocol.js";
+import { API, ERRORS, LIMITS, REALTIME_PATH } from "../protocol.js";
 import { InstagramAdminClient } from "./admin.js";
 import { InstagramAgent } from "./agent.js";
+import { isInstagramError } from "./errors.js";
 import type { SavedInstagramSession } from "./api.js";
 import { resumeSession, startLogin } from "./login.js";
 
@@ -65,25 +66,31 @@ export const instagramKit: UserClientKit = {
     const admin = new InstagramAdminClient(baseUrl, adminToken);
     const password = spec.password ?? randomBytes(9).toString("base64url");
     const fullName = [...spec.name].slice(0, LIMITS.fullNameMaxChars).join("");
-    for (let attempt = 0; ; attempt++) {
-      const username = spec.handle?.replace(/^@/, "") ?? usernameFromName(spec.name);
-      try {
-        const account = await admin.createAccount({ username, fullName, password });
-        return { id: account.pk, handle: account.username, password };
-      } catch (error) {
-        // A made-up username may collide; one the caller chose is theirs to change.
-        const collided = error instanceof SimnetRequestError && error.code === "username_taken";
-        if (!collided || spec.handle !== undefined || attempt >= 5) throw error;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const username = spec.handle?.replace(/^@/, "") ?? usernameFromName(spec.name);
+        try {
+          const account = await admin.createAccount({ username, fullName, password });
+          return { id: account.pk, handle: account.username, password };
+        } catch (error) {
+          // A made-up username may collide; one the caller chose is theirs to change.
+          if (!isInstagramError(error, ERRORS.usernameTaken) || spec.handle !== undefined || attempt >= 5) throw error;
+        }
       }
+    } finally {
+      admin.close();
     }
   },
 
   async pendingCode(baseUrl, adminToken, handle) {
+    const admin = new InstagramAdminClient(baseUrl, adminToken);
     try {
-      return (await new InstagramAdminClient(baseUrl, adminToken).challenges(handle.replace(/^@/, "")))[0]?.code;
+      return (await admin.challenges(handle.replace(/^@/, "")))[0]?.code;
     } catch (error) {
       if (error instanceof SimnetRequestError && error.status === 404) return undefined;
       throw error;
+    } finally {
+      admin.close();
     }
   },
 

@@ -5,10 +5,10 @@
  * SimnetRequestErrors with code `bad_password` or `invalid_user`.
  */
 import { randomBytes } from "node:crypto";
-import { SimnetRequestError } from "../../client/http.js";
 import { API, ERRORS, type IgChallenge, type IgLoginAnswer } from "../protocol.js";
 import type { SavedInstagramSession } from "./api.js";
 import { InstagramClient } from "./client.js";
+import { isInstagramError } from "./errors.js";
 import { InstagramHttp, type RetryPolicy } from "./http.js";
 
 export type LoginStep =
@@ -48,15 +48,18 @@ export async function startLogin(baseUrl: string, request: LoginRequest, retry?:
   const deviceId = request.deviceId ?? newDeviceId();
   try {
     const answer = await http.call<IgLoginAnswer>("POST", `${API}/accounts/login/`, { username: request.username, password: request.password, device_id: deviceId });
+    http.close();
     return { status: "ok", client: session(baseUrl, answer, deviceId, retry) };
   } catch (error) {
-    if (!(error instanceof SimnetRequestError) || error.code !== ERRORS.checkpoint) throw error;
+    http.close();
+    if (!isInstagramError(error, ERRORS.checkpoint)) throw error;
     const challenge = (error.body as { challenge: IgChallenge }).challenge;
     return {
       status: "checkpoint_required",
       challenge,
       submit: async (code) => {
         const answer = await http.call<IgLoginAnswer>("POST", `${API}/challenge/${encodeURIComponent(challenge.challenge_id)}/`, { security_code: code });
+        http.close();
         return session(baseUrl, answer, deviceId, retry);
       },
     };

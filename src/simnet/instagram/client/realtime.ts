@@ -12,7 +12,7 @@ import { SimnetRequestError } from "../../client/http.js";
 import { FrameSocket } from "../../client/socket.js";
 import { CLOSE_LOGGED_OUT, ERRORS, REALTIME_PATH, type IgInbox, type IgItem, type IgPatch, type SendKind } from "../protocol.js";
 import type { InstagramClient } from "./client.js";
-import { Emitter } from "./emitter.js";
+import { Emitter } from "../../client/emitter.js";
 import { readInstagramError } from "./errors.js";
 import { PendingSends, RealtimeSendInterrupted } from "./pending-sends.js";
 

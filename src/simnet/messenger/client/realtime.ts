@@ -7,7 +7,7 @@
  */
 import { FrameSocket } from "../../client/socket.js";
 import { CLOSE_CODES, ERROR_CODES, REALTIME_PATH, type ErrorFrame, type MessengerDelta, type ServerFrame, type Snapshot } from "../protocol.js";
-import { Emitter } from "./emitter.js";
+import { Emitter } from "../../client/emitter.js";
 
 export interface DeltaEvent {
   seq: number;
@@ -15,18 +15,18 @@ export interface DeltaEvent {
   delta: MessengerDelta;
 }
 
-export type RealtimeEvents = {
-  delta: (event: DeltaEvent) => void;
-  typing: (event: { thread_id: string; user_id: string; typing: boolean }) => void;
-  connected: (event: { session_id: string; resume_from: number; last_seq: number }) => void;
-  disconnected: (event: { code: number; reason: string; reconnecting: boolean }) => void;
+export interface RealtimeEvents {
+  delta: DeltaEvent;
+  typing: { thread_id: string; user_id: string; typing: boolean };
+  connected: { session_id: string; resume_from: number; last_seq: number };
+  disconnected: { code: number; reason: string; reconnecting: boolean };
   /** Deltas were lost to this client: `snapshot` is the state now; continue from it. */
-  resync: (event: { snapshot: Snapshot; previousSeq: number | undefined; reason: "resync_required" | "gap" }) => void;
+  resync: { snapshot: Snapshot; previousSeq: number | undefined; reason: "resync_required" | "gap" };
   /** The session was logged out or its token is no longer valid; nothing more will come. */
-  session_ended: (event: { code: string; message: string }) => void;
+  session_ended: { code: string; message: string };
   /** An error frame the server sent, or a failure this client noticed; the stream goes on. */
-  error: (error: Error) => void;
-};
+  error: Error;
+}
 
 export interface RealtimeOptions {
   baseUrl: string;

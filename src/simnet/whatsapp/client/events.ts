@@ -50,18 +50,3 @@ export interface WhatsappEvents {
   /** Connected, disconnected (and retrying), resync needed, or ended for good. */
   connection: RealtimeStatus;
 }
-
-export class Emitter<Events> {
-  private readonly listeners = new Map<keyof Events, Set<(value: never) => void>>();
-
-  on<K extends keyof Events>(type: K, listener: (value: Events[K]) => void): () => void {
-    const set = this.listeners.get(type) ?? new Set();
-    set.add(listener as (value: never) => void);
-    this.listeners.set(type, set);
-    return () => set.delete(listener as (value: never) => void);
-  }
-
-  emit<K extends keyof Events>(type: K, value: Events[K]): void {
-    for (const listener of [...(this.listeners.get(type) ?? [])]) (listener as (value: Events[K]) => void)(value);
-  }
-}

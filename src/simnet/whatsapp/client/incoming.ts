@@ -7,7 +7,8 @@ import type { HistoryEntry, MessageStanza, NotificationStanza, ReceiptStanza } f
 import type { EnvelopeContent, MessageContent } from "./content.js";
 import { DecryptError, payloadAad, type PairwiseCipher } from "./crypto.js";
 import type { DeviceDirectory } from "./directory.js";
-import type { Emitter, Routed, WhatsappEvents } from "./events.js";
+import type { Emitter } from "../../client/emitter.js";
+import type { Routed, WhatsappEvents } from "./events.js";
 
 export interface IncomingContext {
   deviceJid: string;

@@ -5,9 +5,9 @@
  * still means "stored". Under load this divides the cost of a commit (its WAL writes and locks)
  * by the number of sends in the batch; alone, a send waits one event-loop turn.
  */
-import type { SimnetDatabase } from "../core/database.js";
-import type { EventStreams } from "../core/event-stream.js";
-import { ProtocolError } from "../core/protocol-error.js";
+import type { SimnetDatabase } from "./database.js";
+import type { EventStreams } from "./event-stream.js";
+import { ProtocolError } from "./protocol-error.js";
 
 interface Job {
   work: () => unknown;

@@ -1,10 +1,10 @@
 /**
- * Per-key token buckets: `capacity` actions at once, refilled evenly over `windowMs`. O(1) per
- * action, unlike a sliding window that keeps every timestamp, so a benchmark that lifts the
- * send limit to millions per minute costs nothing; and `check` peeks without spending, which
+ * Per-key token buckets: `capacity` actions at once, refilled evenly over `windowMs`. Beside the
+ * exact sliding window of RateLimiter, this is the smoother limit Messenger and Instagram apply;
+ * it holds two numbers per key whatever the limit, and `check` peeks without spending, which
  * login throttling needs (only failures spend, but every attempt is checked).
  */
-import type { RateDecision } from "../core/rate-limit.js";
+import type { RateDecision } from "./rate-limit.js";
 
 interface Bucket {
   tokens: number;
