@@ -26,6 +26,12 @@ export default {
     },
     {
       ...common,
+      // Connectors against the real simulated networks over loopback, no homeserver needed.
+      displayName: "connectors",
+      testMatch: ["<rootDir>/test/connectors/**/*.test.ts"],
+    },
+    {
+      ...common,
       displayName: "integration",
       testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
       // One Synapse for the whole run: starting it takes seconds, a test needs milliseconds.

@@ -4,8 +4,13 @@
  * what the tests run is what users run.
  */
 import type { Config } from "./config/schema.js";
+import { createConnectors } from "./connectors/index.js";
+import { BridgeCore } from "./core/bridge.js";
 import { Bot } from "./matrix/bot/bot.js";
+import { registerBridgeCommands } from "./matrix/bot/bridge-commands.js";
 import { registerBuiltinCommands } from "./matrix/bot/builtin-commands.js";
+import { LoginConversations } from "./matrix/bot/login-conversation.js";
+import { AppserviceHomeserver } from "./matrix/homeserver.js";
 import { CommandRegistry } from "./matrix/bot/commands.js";
 import { MatrixHandler } from "./matrix/matrix-handler.js";
 import { MatrixSide } from "./matrix/matrix-side.js";
@@ -52,9 +57,12 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   const storage = openDatabase(config.database.path, { logger: logging.forModule("storage") });
   let matrix: MatrixSide | undefined;
+  let core: BridgeCore | undefined;
   try {
-    const commands = new CommandRegistry();
-    registerBuiltinCommands(commands);
+    const { connectors, unavailable } = createConnectors(config);
+    for (const network of unavailable) {
+      log.warn(`${network} is enabled but this crosschat has no ${network} connector yet; it is not bridged`, { network });
+    }
     let handler: MatrixHandler | undefined;
     matrix = new MatrixSide({
       config,
@@ -63,18 +71,39 @@ export async function startApp(options: AppOptions): Promise<App> {
       transactions: storage.transactions,
       logger: logging.forModule("matrix"),
       onEvent: async (event) => handler?.onEvent(event),
+      onEphemeral: async (event) => handler?.onEphemeral(event),
     });
+    const botActions = matrix.botActions();
+    const homeserver = new AppserviceHomeserver(config.homeserver.url, registration.as_token, matrix.botUserId);
+    core = new BridgeCore({
+      config,
+      storage,
+      matrix: homeserver,
+      connectors,
+      logger: logging.forModule("core"),
+      tellUser: async (userId, text) => {
+        const roomId = storage.managementRooms.get(userId);
+        if (roomId) await botActions.sendNotice(roomId, { text });
+      },
+    });
+    const conversations = new LoginConversations(core, logging.forModule("matrix.bot"));
+    const commands = new CommandRegistry();
+    registerBuiltinCommands(commands);
+    registerBridgeCommands(commands, core, conversations);
     const bot = new Bot({
       userId: matrix.botUserId,
       permissions: config.permissions,
       commands,
+      conversation: conversations,
       rooms: storage.managementRooms,
-      matrix: matrix.botActions(),
+      matrix: botActions,
       logger: logging.forModule("matrix.bot"),
     });
-    handler = new MatrixHandler(bot, logging.forModule("matrix.events"));
+    handler = new MatrixHandler(bot, core, config.bridge.command_prefix, logging.forModule("matrix.events"));
     await matrix.start();
+    await core.start();
   } catch (error) {
+    await core?.stop().catch(() => undefined);
     await matrix?.stop().catch(() => undefined);
     storage.close();
     throw error;
@@ -83,11 +112,12 @@ export async function startApp(options: AppOptions): Promise<App> {
     bot: matrix.botUserId,
     listening: `${config.appservice.bind_address}:${config.appservice.port}`,
     homeserver: config.homeserver.url,
+    networks: core.networks,
   });
-  return runningApp(matrix, storage, logging);
+  return runningApp(matrix, core, storage, logging);
 }
 
-function runningApp(matrix: MatrixSide, storage: Storage, logging: Logging): App {
+function runningApp(matrix: MatrixSide, core: BridgeCore, storage: Storage, logging: Logging): App {
   let stopping: Promise<void> | undefined;
   const log = logging.forModule("app");
   return {
@@ -97,6 +127,8 @@ function runningApp(matrix: MatrixSide, storage: Storage, logging: Logging): App
       stopping ??= (async () => {
         log.info("Shutting down: finishing work in progress");
         try {
+          // Networks first, so no remote event starts while the Matrix side drains.
+          await core.stop();
           await matrix.stop();
         } finally {
           storage.close();

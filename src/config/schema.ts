@@ -7,8 +7,9 @@
  */
 import { z } from "zod";
 
-export const NETWORK_IDS = ["whatsapp", "messenger", "instagram"] as const;
-export type NetworkId = (typeof NETWORK_IDS)[number];
+import { NETWORK_IDS, type NetworkId } from "../network/ids.js";
+
+export { NETWORK_IDS, type NetworkId };
 
 export const PERMISSION_LEVELS = ["block", "relay", "user", "admin"] as const;
 export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
@@ -134,23 +135,29 @@ export const ConfigSchema = z
         file: unsetWhenEmpty(z.string().min(1)),
       })
       .prefault({}),
+    bridge: z
+      .strictObject({
+        backfill_limit: z.number().int().min(0).max(1000).default(20),
+        command_prefix: z.string().min(1).regex(/^\S+$/, "expected a prefix without spaces, such as !cc").default("!cc"),
+      })
+      .prefault({}),
     permissions: z
       .record(permissionSubject, z.enum(PERMISSION_LEVELS))
       .default({ "*": "relay" }),
     networks: z
       .strictObject({
         whatsapp: networkSchema({
-          port: 29401,
+          port: 29411,
           localpart: "whatsapp_{{id}}",
           displayname: "{{name}} (WhatsApp)",
         }),
         messenger: networkSchema({
-          port: 29402,
+          port: 29412,
           localpart: "messenger_{{id}}",
           displayname: "{{name}} (Messenger)",
         }),
         instagram: networkSchema({
-          port: 29403,
+          port: 29413,
           localpart: "instagram_{{id}}",
           displayname: "{{name}} (Instagram)",
         }),

@@ -1,14 +1,17 @@
 /**
- * Matrix -> bridge: routes each event the homeserver pushes to whoever handles it. For now that
- * is the bot; portals join here in a later step.
+ * Matrix -> bridge: routes each event the homeserver pushes to whoever handles it: the bot for
+ * its invites, management rooms and prefixed commands in portals; the core for portal rooms.
  */
+import type { BridgeCore } from "../core/bridge.js";
 import type { Logger } from "../logging/logger.js";
-import type { Bot } from "./bot/bot.js";
+import { commandText, type Bot } from "./bot/bot.js";
 import { isMatrixEvent } from "./events.js";
 
 export class MatrixHandler {
   constructor(
     private readonly bot: Bot,
+    private readonly core: BridgeCore,
+    private readonly commandPrefix: string,
     private readonly logger: Logger,
   ) {}
 
@@ -21,11 +24,31 @@ export class MatrixHandler {
     if (event.type === "m.room.member") {
       const membership = event.content["membership"];
       if (event.state_key === this.bot.userId && membership === "invite") return this.bot.onInvite(event);
-      if (membership === "leave" || membership === "ban") return this.bot.onLeave(event);
+      if ((membership === "leave" || membership === "ban") && this.bot.isManagementRoom(event.room_id)) return this.bot.onLeave(event);
+      return this.core.onMatrixEvent(event);
+    }
+    if (this.bot.isManagementRoom(event.room_id)) {
+      if (event.type === "m.room.message") return this.bot.onMessage(event);
       return;
     }
-    if (event.type === "m.room.message" && this.bot.isManagementRoom(event.room_id)) {
-      return this.bot.onMessage(event);
+    if (event.type === "m.room.message") {
+      const text = commandText(event);
+      const prefix = `${this.commandPrefix} `;
+      if (text !== undefined && (text.startsWith(prefix) || text === this.commandPrefix)) {
+        return this.bot.onRoomCommand(event, text.slice(prefix.length));
+      }
     }
+    return this.core.onMatrixEvent(event);
+  }
+
+  async onEphemeral(raw: unknown): Promise<void> {
+    if (typeof raw !== "object" || raw === null) return;
+    const event = raw as { type?: unknown; room_id?: unknown; content?: unknown };
+    if (typeof event.type !== "string" || typeof event.content !== "object" || event.content === null) return;
+    await this.core.onEphemeralEvent({
+      type: event.type,
+      ...(typeof event.room_id === "string" ? { room_id: event.room_id } : {}),
+      content: event.content as Record<string, unknown>,
+    });
   }
 }

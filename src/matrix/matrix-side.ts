@@ -20,6 +20,8 @@ export interface MatrixSideOptions {
   transactions: TransactionLog;
   logger: Logger;
   onEvent(event: unknown): Promise<void>;
+  /** Typing notifications and receipts (the registration asks for them). */
+  onEphemeral(event: unknown): Promise<void>;
 }
 
 export class MatrixSide {
@@ -47,6 +49,12 @@ export class MatrixSide {
       controller: {
         // The library's access log of every homeserver request: useful when debugging only.
         onLog: (line, isError) => (isError ? httpLog.warn(line) : httpLog.debug(line)),
+        onEphemeralEvent: (request) => {
+          options.onEphemeral(request.getData()).then(
+            () => request.resolve(undefined),
+            (error: unknown) => request.reject(error),
+          );
+        },
         onEvent: (request) => {
           options.onEvent(request.getData()).then(
             () => request.resolve(undefined),

@@ -13,6 +13,11 @@ import {
   SqliteManagementRoomRepository,
   type ManagementRoomRepository,
 } from "./repositories/management-rooms.js";
+import { GhostRepository } from "./repositories/ghosts.js";
+import { LoginRepository } from "./repositories/logins.js";
+import { MessageRepository } from "./repositories/messages.js";
+import { PortalRepository } from "./repositories/portals.js";
+import { ReactionRepository } from "./repositories/reactions.js";
 import {
   SqliteTransactionRepository,
   type TransactionRepository,
@@ -29,6 +34,13 @@ export interface Storage {
   readonly db: Database.Database;
   readonly transactions: TransactionRepository;
   readonly managementRooms: ManagementRoomRepository;
+  readonly logins: LoginRepository;
+  readonly portals: PortalRepository;
+  readonly ghosts: GhostRepository;
+  readonly messages: MessageRepository;
+  readonly reactions: ReactionRepository;
+  /** Runs `work` in one SQLite transaction: all of its writes land, or none. */
+  transaction<T>(work: () => T): T;
   schemaVersion(): number;
   /** Safe to call more than once. */
   close(): void;
@@ -40,6 +52,7 @@ const BUSY_TIMEOUT_MS = 5000;
 class SqliteStorage implements Storage {
   readonly transactions: TransactionRepository;
   readonly managementRooms: ManagementRoomRepository;
+  private repositories: Partial<{ logins: LoginRepository; portals: PortalRepository; ghosts: GhostRepository; messages: MessageRepository; reactions: ReactionRepository }> = {};
 
   constructor(
     readonly db: Database.Database,
@@ -47,6 +60,32 @@ class SqliteStorage implements Storage {
   ) {
     this.transactions = new SqliteTransactionRepository(db);
     this.managementRooms = new SqliteManagementRoomRepository(db);
+  }
+
+  // Prepared on first use: tests open databases with only some migrations applied, where the
+  // later tables do not exist.
+  get logins(): LoginRepository {
+    return (this.repositories.logins ??= new LoginRepository(this.db));
+  }
+
+  get portals(): PortalRepository {
+    return (this.repositories.portals ??= new PortalRepository(this.db));
+  }
+
+  get ghosts(): GhostRepository {
+    return (this.repositories.ghosts ??= new GhostRepository(this.db));
+  }
+
+  get messages(): MessageRepository {
+    return (this.repositories.messages ??= new MessageRepository(this.db));
+  }
+
+  get reactions(): ReactionRepository {
+    return (this.repositories.reactions ??= new ReactionRepository(this.db));
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
   }
 
   schemaVersion(): number {

@@ -24,8 +24,17 @@ export interface BotMatrixActions {
   sendNotice(roomId: string, reply: Reply): Promise<void>;
 }
 
+/**
+ * Something the bot is in the middle of with a user (a login asking for a phone number): it gets
+ * the user's next message before command parsing, and says whether it took it.
+ */
+export interface Conversation {
+  take(sender: string, roomId: string, text: string, reply: (r: Reply) => Promise<void>): Promise<boolean>;
+}
+
 export interface BotOptions {
   userId: string;
+  conversation?: Conversation;
   permissions: PermissionRules;
   commands: CommandRegistry;
   rooms: ManagementRoomStore;
@@ -93,17 +102,25 @@ export class Bot {
     return this.options.rooms.findUserByRoom(roomId) !== undefined;
   }
 
-  /** A message in a management room: run it as a command if the owner sent it. */
+  /** A message in a management room: the owner's ongoing conversation, or a command. */
   async onMessage(event: MatrixEvent): Promise<void> {
     const roomId = event.room_id;
     if (this.options.rooms.findUserByRoom(roomId) !== event.sender) return;
-    const content = event.content;
-    if (content["msgtype"] !== "m.text" || typeof content["body"] !== "string") return;
-    // An edit arrives as a new m.room.message; running it would repeat the command.
-    const relation = content["m.relates_to"] as { rel_type?: string } | undefined;
-    if (relation?.rel_type === "m.replace") return;
+    const body = commandText(event);
+    if (body === undefined) return;
+    const reply = (r: Reply) => this.options.matrix.sendNotice(roomId, r);
+    if (await this.options.conversation?.take(event.sender, roomId, body, reply)) return;
+    await this.runCommand(event, body);
+  }
 
-    const line = parseCommandLine(content["body"]);
+  /** A command sent in a portal room after the command prefix. */
+  async onRoomCommand(event: MatrixEvent, text: string): Promise<void> {
+    await this.runCommand(event, text);
+  }
+
+  private async runCommand(event: MatrixEvent, text: string): Promise<void> {
+    const roomId = event.room_id;
+    const line = parseCommandLine(text);
     if (!line) return;
     const reply = (r: Reply) => this.options.matrix.sendNotice(roomId, r);
     const command = this.options.commands.get(line.name);
@@ -125,6 +142,16 @@ export class Bot {
       await reply({ text: `'${command.name}' failed: ${(error as Error).message}` });
     }
   }
+}
+
+/** The text of a plain message that could hold a command; undefined for anything else. */
+export function commandText(event: MatrixEvent): string | undefined {
+  const content = event.content;
+  if (content["msgtype"] !== "m.text" || typeof content["body"] !== "string") return undefined;
+  // An edit arrives as a new m.room.message; running it would repeat the command.
+  const relation = content["m.relates_to"] as { rel_type?: string } | undefined;
+  if (relation?.rel_type === "m.replace") return undefined;
+  return content["body"];
 }
 
 function refusalFor(level: PermissionLevel): string {

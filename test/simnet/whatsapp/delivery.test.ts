@@ -5,6 +5,14 @@ import { errorCode, linkCompanion, record, registerPhone, startAliceAndBob, star
 
 const texts = (items: { content: { type: string } }[]) => items.map((m) => (m.content as { text?: string }).text);
 
+async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("the condition did not come true in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe("whatsapp delivery", () => {
   it("resumes after a disconnect with exactly the missed stanzas, in order", async () => {
     const { alice, bob } = await startAliceAndBob();
@@ -46,6 +54,43 @@ describe("whatsapp delivery", () => {
     expect(resync).toEqual({ kind: "resync", after: 1, firstRetained: 60, latest: 70 });
     await received.waitFor(11);
     expect(texts(received.items)).toEqual(Array.from({ length: 11 }, (_, i) => `m${i + 60}`));
+  });
+
+  it("delivers a stanza again after a reconnect when its listener fails, skipping nothing after it", async () => {
+    const wa = await startWhatsapp();
+    const alice = await registerPhone(wa, "Alice");
+    const bob = await registerPhone(wa, "Bob", { backoff: { initialMs: 20, maxMs: 100 } });
+    // Queued before bob connects, so the stanzas after the failing one are already on their way.
+    for (const text of ["1", "2", "3", "4", "5"]) await alice.sendText(bob.jid, text);
+    const attempts: string[] = [];
+    const handled: string[] = [];
+    let failed = false;
+    bob.events.on("message", async (message) => {
+      const text = (message.content as { text: string }).text;
+      attempts.push(text);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (text === "2" && !failed) {
+        failed = true;
+        throw new Error("the bridge could not take it just now");
+      }
+      handled.push(text);
+    });
+    const status = record(bob, "connection");
+    await bob.connect();
+    await status.waitFor(2, (s) => s.kind === "connected");
+    await waitUntil(() => handled.length === 5);
+    expect(handled).toEqual(["1", "2", "3", "4", "5"]);
+    expect(attempts).toEqual(["1", "2", "2", "3", "4", "5"]);
+    expect(status.items.map((s) => s.kind)).toEqual(["connected", "disconnected", "connected"]);
+    // Everything was acknowledged in the end: a fresh start of the device gets nothing again.
+    await bob.disconnect();
+    const { position: _position, ...withoutPosition } = bob.save();
+    const again = track(new WhatsappClient(withoutPosition));
+    const replayed = record(again, "message");
+    await again.connect();
+    await alice.sendText(bob.jid, "6");
+    await replayed.waitFor(1);
+    expect(texts(replayed.items)).toEqual(["6"]);
   });
 
   it("drops duplicated deliveries: each stanza is handled once", async () => {

@@ -21,11 +21,11 @@ describe("parseConfig", () => {
     expect(config.permissions).toEqual({ "*": "relay" });
     expect(config.networks.whatsapp).toEqual({
       enabled: true,
-      url: "http://127.0.0.1:29401",
+      url: "http://127.0.0.1:29411",
       localpart_template: "whatsapp_{{id}}",
       displayname_template: "{{name}} (WhatsApp)",
     });
-    expect(config.networks.messenger.url).toBe("http://127.0.0.1:29402");
+    expect(config.networks.messenger.url).toBe("http://127.0.0.1:29412");
     expect(config.networks.instagram.localpart_template).toBe("instagram_{{id}}");
   });
 
@@ -33,7 +33,7 @@ describe("parseConfig", () => {
     const config = parseConfig(withMinimal("networks:\n  messenger:\n    enabled: false\n"), { source: "config.yaml" });
     expect(config.networks.messenger).toEqual({
       enabled: false,
-      url: "http://127.0.0.1:29402",
+      url: "http://127.0.0.1:29412",
       localpart_template: "messenger_{{id}}",
       displayname_template: "{{name}} (Messenger)",
     });

@@ -1,7 +1,9 @@
 /**
  * Turns stored stanzas into client events (and history entries into messages): decrypts each message envelope with the pairwise
  * key of the sending device, emits it by kind, and queues a `delivered` receipt for what others
- * sent (WhatsApp sends it once the device has decrypted the message).
+ * sent (WhatsApp sends it once the device has decrypted the message). Stored stanzas are
+ * emitted with `emitAsync`: the realtime connection acknowledges a stanza only once its
+ * listeners have finished with it, and not at all if one of them failed.
  */
 import type { HistoryEntry, MessageStanza, NotificationStanza, ReceiptStanza } from "../protocol.js";
 import type { EnvelopeContent, MessageContent } from "./content.js";
@@ -38,19 +40,19 @@ async function onMessage(context: IncomingContext, stanza: MessageStanza): Promi
   const target = stanza.target ?? "";
   switch (stanza.kind) {
     case "message":
-      context.events.emit("message", { ...routed, content: content as MessageContent });
+      await context.events.emitAsync("message", { ...routed, content: content as MessageContent });
       if (!stanza.from_me) context.delivered(stanza.chat, stanza.id);
       return;
     case "edit": {
       const edit = content as Extract<EnvelopeContent, { type: "edit" }>;
-      context.events.emit("edit", { ...routed, target, text: edit.text, ...(edit.mentions ? { mentions: edit.mentions } : {}) });
+      await context.events.emitAsync("edit", { ...routed, target, text: edit.text, ...(edit.mentions ? { mentions: edit.mentions } : {}) });
       return;
     }
     case "revoke":
-      context.events.emit("revoke", { ...routed, target });
+      await context.events.emitAsync("revoke", { ...routed, target });
       return;
     case "reaction":
-      context.events.emit("reaction", { ...routed, target, emoji: stanza.reaction_removed ? "" : (content as { emoji?: string }).emoji ?? "" });
+      await context.events.emitAsync("reaction", { ...routed, target, emoji: stanza.reaction_removed ? "" : (content as { emoji?: string }).emoji ?? "" });
   }
 }
 
@@ -59,14 +61,14 @@ export async function handleStanza(context: IncomingContext, stanza: Record<stri
     case "message":
       return onMessage(context, stanza as unknown as MessageStanza);
     case "receipt":
-      context.events.emit("receipt", stanza as unknown as ReceiptStanza);
+      await context.events.emitAsync("receipt", stanza as unknown as ReceiptStanza);
       return;
     case "notification": {
       const notification = stanza as unknown as NotificationStanza;
       // Who is in a chat, or which devices someone has, changed: encrypt for the new list.
       if (notification.kind === "group" && typeof notification.group === "string") context.directory.forgetChat(notification.group);
       if (notification.kind === "devices") context.directory.forgetChats();
-      context.events.emit("notification", notification);
+      await context.events.emitAsync("notification", notification);
     }
   }
 }

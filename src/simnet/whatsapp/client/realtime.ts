@@ -2,8 +2,10 @@
  * One device's realtime connection: authenticates with `hello`, resumes after the last stanza
  * it processed, hands stored stanzas to `onStanza` one at a time and in order, acknowledges each
  * once handled, drops duplicates (a stanza's id is its stream position), and reconnects with
- * backoff when the connection drops. It stops for good when the device is logged out or the
- * connection is replaced by another of the same device.
+ * backoff (with jitter) when the connection drops. A stanza whose handling fails is not
+ * acknowledged: the connection is dropped with everything queued behind it and reopened, so the
+ * server delivers it again. It stops for good when the device is logged out or the connection
+ * is replaced by another of the same device.
  */
 import { FrameSocket } from "../../client/socket.js";
 import { REALTIME_PATH } from "../protocol.js";
@@ -15,7 +17,10 @@ export interface RealtimeOptions {
   token: string;
   /** The last position already processed; undefined resumes after what the server has acked. */
   after?: number;
-  /** Stored stanzas (they have a `seq`), in order; the next waits until this one settles. */
+  /**
+   * Stored stanzas (they have a `seq`), in order; the next waits until this one settles. A
+   * rejection leaves the stanza unacknowledged, to be delivered again after a reconnect.
+   */
   onStanza(stanza: Frame): void | Promise<void>;
   /** Live stanzas (chat states, presence, replies to requests). */
   onLive(stanza: Frame): void;
@@ -37,6 +42,10 @@ export class WhatsappRealtime {
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private ended: RealtimeStatus | undefined;
+  /** A socket whose stanzas are no longer handled: one of them failed, the rest come again. */
+  private abandoned: FrameSocket | undefined;
+  /** Stanzas that failed in a row: a listener that keeps failing is retried ever more slowly. */
+  private failures = 0;
   /** The last stored stanza processed; duplicates at or below it are dropped. */
   position: number;
 
@@ -76,7 +85,7 @@ export class WhatsappRealtime {
     this.socket = socket;
     let accepted = false;
     const welcome = socket.next((frame) => frame.type === "success" || frame.type === "error", 10_000);
-    socket.onFrame((frame) => this.onFrame(frame, accepted));
+    socket.onFrame((frame) => this.onFrame(socket, frame, accepted));
     socket.onClose((code, reason) => this.onClosed(socket, code, reason));
     socket.send({ type: "hello", token: this.options.token, ...(this.position >= 0 ? { after: this.position } : {}) });
     const answer = await welcome;
@@ -87,7 +96,7 @@ export class WhatsappRealtime {
     this.options.onStatus({ kind: "connected", position: this.position, latest: Number(answer.latest) });
   }
 
-  private onFrame(frame: Frame, accepted: boolean): void {
+  private onFrame(socket: FrameSocket, frame: Frame, accepted: boolean): void {
     if (frame.type === "logged_out" || frame.type === "stream_error") {
       this.ended = { kind: "ended", reason: frame.type === "logged_out" ? "logged_out" : "replaced", detail: String(frame.reason ?? "") };
       return;
@@ -101,6 +110,8 @@ export class WhatsappRealtime {
       const firstRetained = Number(frame.first_retained);
       const latest = Number(frame.latest);
       this.chain = this.chain.then(() => {
+        // An abandoned socket's resync is sent again on the next connection.
+        if (this.abandoned === socket) return;
         // The server goes on from what it still has; so does the device.
         this.position = after < firstRetained ? firstRetained - 1 : latest;
         this.options.onStatus({ kind: "resync", after, firstRetained, latest });
@@ -113,14 +124,30 @@ export class WhatsappRealtime {
     }
     const seq = frame.seq;
     this.chain = this.chain.then(async () => {
-      if (seq <= this.position) return;
+      if (seq <= this.position || this.abandoned === socket) return;
       try {
         await this.options.onStanza(frame);
-      } finally {
-        this.position = seq;
-        this.scheduleAck();
+      } catch {
+        this.abandon(socket);
+        return;
       }
+      this.failures = 0;
+      this.position = seq;
+      this.scheduleAck();
     });
+  }
+
+  /**
+   * Gives up on a socket after a stanza failed: what is queued behind it is dropped unhandled and
+   * the socket closed, so the usual reconnect resumes after the last stanza handled and the
+   * server sends the failed one again, followed by everything after it.
+   */
+  private abandon(socket: FrameSocket): void {
+    if (this.abandoned === socket) return;
+    this.abandoned = socket;
+    this.failures += 1;
+    this.flushAck();
+    void socket.close();
   }
 
   /** Acknowledges the newest processed position once per tick, not once per stanza. */
@@ -144,7 +171,10 @@ export class WhatsappRealtime {
       return;
     }
     const backoff = this.options.backoff ?? { initialMs: 100, maxMs: 5_000 };
-    const retryInMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** this.attempt);
+    // Reconnecting succeeds after a failed stanza, so the failures themselves grow the backoff.
+    const exponent = this.attempt + Math.max(0, this.failures - 1);
+    // Jitter, so devices dropped together (a server restart) do not all come back at once.
+    const retryInMs = Math.round(Math.min(backoff.maxMs, backoff.initialMs * 2 ** exponent) * (0.5 + Math.random() / 2));
     this.attempt += 1;
     this.options.onStatus({ kind: "disconnected", code, reason, retryInMs });
     this.reconnectTimer = setTimeout(() => {

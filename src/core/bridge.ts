@@ -1,0 +1,186 @@
+/**
+ * The core, assembled: logins, ghosts, portals, the two directions of events and the per-portal
+ * queue they share, plus the operations bot commands (and later a provisioning API) call.
+ */
+import type { Config, PermissionLevel } from "../config/schema.js";
+import type { Logger } from "../logging/logger.js";
+import type { MatrixEvent } from "../matrix/events.js";
+import type { LoginFlow, NetworkConnector, NetworkId, RemoteEvent } from "../network/index.js";
+import type { Storage } from "../storage/index.js";
+import type { LoginRecord } from "../storage/repositories/logins.js";
+import { Ghosts } from "./ghosts.js";
+import { Logins, type ActiveLogin } from "./logins.js";
+import { MatrixEvents } from "./matrix-events.js";
+import type { MatrixPort } from "./matrix-port.js";
+import { hasPermission } from "./permissions.js";
+import { NETWORK_NAMES, Portals, portalKey } from "./portals.js";
+import { RemoteEvents } from "./remote-events.js";
+import { KeyedSerialQueue } from "./serial-queue.js";
+
+export interface BridgeCoreOptions {
+  config: Config;
+  storage: Storage;
+  matrix: MatrixPort;
+  connectors: ReadonlyMap<NetworkId, NetworkConnector>;
+  /** Tells a Matrix user something in their management room (if they have one). */
+  tellUser(userId: string, text: string): Promise<void>;
+  logger: Logger;
+}
+
+export class BridgeCore {
+  readonly logins: Logins;
+  readonly ghosts: Ghosts;
+  readonly portals: Portals;
+  readonly remote: RemoteEvents;
+  readonly matrixEvents: MatrixEvents;
+  private readonly queue = new KeyedSerialQueue();
+
+  constructor(private readonly options: BridgeCoreOptions) {
+    const { config, storage, matrix, connectors, logger } = options;
+    const networks: ConstructorParameters<typeof Ghosts>[0]["networks"] = {};
+    for (const [id, connector] of connectors) networks[id] = { config: config.networks[id], connector };
+    this.ghosts = new Ghosts({ matrix, store: storage.ghosts, domain: config.homeserver.domain, networks, logger: logger.child({ module: "core.ghosts" }) });
+    this.portals = new Portals({ store: storage.portals, logins: storage.logins, matrix, ghosts: this.ghosts, logger: logger.child({ module: "core.portals" }) });
+    this.remote = new RemoteEvents({
+      storage,
+      matrix,
+      ghosts: this.ghosts,
+      portals: this.portals,
+      queue: this.queue,
+      backfillLimit: config.bridge.backfill_limit,
+      logger: logger.child({ module: "core.remote" }),
+    });
+    this.logins = new Logins({
+      store: storage.logins,
+      connectors,
+      logger: logger.child({ module: "core.logins" }),
+      events: {
+        onRemoteEvent: (login, event) => this.onRemoteEvent(login, event),
+        onLoggedOut: (login, reason) => this.onLoggedOut(login, reason),
+        // In the background: the user hears "logged in" first, then the rooms arrive.
+        onNewLogin: async (login) => {
+          this.syncChats(login).catch((error: unknown) => logger.error("Could not sync a new login's chats", { login: login.record.id, error }));
+        },
+      },
+    });
+    this.matrixEvents = new MatrixEvents({
+      storage,
+      matrix,
+      ghosts: this.ghosts,
+      logins: this.logins,
+      queue: this.queue,
+      permissions: config.permissions,
+      isBridgeUser: (userId) => userId === matrix.botUserId || this.ghosts.remoteUserOf(userId) !== undefined || this.isGhostNamespace(userId),
+      logger: logger.child({ module: "core.matrix" }),
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.logins.startAll();
+  }
+
+  /** Stops the network connections, then lets work already queued finish. */
+  async stop(): Promise<void> {
+    await this.logins.stopAll();
+    await this.queue.idle();
+  }
+
+  connector(network: NetworkId): NetworkConnector | undefined {
+    return this.options.connectors.get(network);
+  }
+
+  get networks(): NetworkId[] {
+    return [...this.options.connectors.keys()];
+  }
+
+  onMatrixEvent(event: MatrixEvent): Promise<void> {
+    return this.matrixEvents.onEvent(event);
+  }
+
+  onEphemeralEvent(event: { type: string; room_id?: string; content: Record<string, unknown> }): Promise<void> {
+    return this.matrixEvents.onEphemeral(event);
+  }
+
+  /** A login flow for the network, or undefined if it is not enabled. */
+  loginFlow(network: NetworkId): LoginFlow | undefined {
+    return this.options.connectors.get(network)?.login({ deviceName: "crosschat" });
+  }
+
+  /**
+   * Creates (or finds) portals for the login's chats, so they show up in Matrix. Returns how many
+   * chats there were and how many rooms were created.
+   */
+  async syncChats(login: ActiveLogin): Promise<{ chats: number; created: number }> {
+    const chats = await login.session.listChats();
+    let created = 0;
+    for (const chat of chats) {
+      const portal = this.options.storage.portals.ensure(portalKey(login.record.network, chat, login), chat.kind);
+      this.options.storage.portals.addMember(portal.id, login.record.id);
+      await this.queue.run(`portal:${portal.id}`, async () => {
+        const current = this.options.storage.portals.get(portal.id) ?? portal;
+        if (current.roomId) {
+          await this.portals.ensureLoginMember(current, login);
+          return;
+        }
+        await this.remote.createRoom(current, login);
+        created += 1;
+      });
+    }
+    return { chats: chats.length, created };
+  }
+
+  /** Opens (or finds) the direct chat with the person `identifier` names. */
+  async startChat(login: ActiveLogin, identifier: string): Promise<{ roomId: string; name: string; created: boolean } | undefined> {
+    const user = await login.session.resolveUser(identifier);
+    if (!user) return undefined;
+    const chat = { id: login.session.directChatWith(user.id), kind: "direct" as const };
+    const portal = this.options.storage.portals.ensure(portalKey(login.record.network, chat, login), "direct");
+    this.options.storage.portals.addMember(portal.id, login.record.id);
+    return this.queue.run(`portal:${portal.id}`, async () => {
+      const current = this.options.storage.portals.get(portal.id) ?? portal;
+      if (current.roomId) {
+        await this.options.matrix.invite(this.options.matrix.botUserId, current.roomId, login.record.matrixUserId).catch(() => undefined);
+        return { roomId: current.roomId, name: user.name, created: false };
+      }
+      const roomId = await this.remote.createRoom(current, login);
+      return { roomId, name: user.name, created: true };
+    });
+  }
+
+  /** Makes `login` the relay of the portal(s) in `roomId`; returns how many portals it covers. */
+  setRelay(roomId: string, login: ActiveLogin | undefined): number {
+    const portals = this.options.storage.portals.findByRoom(roomId).filter((p) => !login || p.network === login.record.network);
+    for (const portal of portals) this.options.storage.portals.setRelay(portal.id, login?.record.id);
+    return portals.length;
+  }
+
+  portalsInRoom(roomId: string) {
+    return this.options.storage.portals.findByRoom(roomId);
+  }
+
+  may(userId: string, level: PermissionLevel): boolean {
+    return hasPermission(userId, this.options.config.permissions, level);
+  }
+
+  private async onRemoteEvent(login: ActiveLogin, event: RemoteEvent): Promise<void> {
+    await this.remote.handle(login, event);
+  }
+
+  private async onLoggedOut(login: LoginRecord, reason: string): Promise<void> {
+    const network = NETWORK_NAMES[login.network];
+    await this.options.tellUser(
+      login.matrixUserId,
+      `Your ${network} login ${login.remoteName} (${login.remoteUserId}) was logged out by ${network} (${reason}). ` +
+        `Your portals stay, but nothing is bridged for this account until you log in again: send 'login ${login.network}'.`,
+    );
+  }
+
+  private isGhostNamespace(userId: string): boolean {
+    for (const network of this.networks) {
+      const [prefix = "", suffix = ""] = this.options.config.networks[network].localpart_template.split("{{id}}");
+      const localpart = userId.slice(1, userId.indexOf(":"));
+      if (userId.endsWith(`:${this.options.config.homeserver.domain}`) && localpart.startsWith(prefix) && localpart.endsWith(suffix)) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * What the core needs from the homeserver, as an interface: the Matrix side implements it with
+ * the appservice's intents (src/matrix/homeserver.ts), so the core never touches the library.
+ * `as` is always the Matrix user to act as: the bot or a ghost.
+ */
+export interface CreateRoomOptions {
+  name?: string;
+  topic?: string;
+  avatarMxc?: string;
+  isDirect: boolean;
+  invite: string[];
+  /** Extra initial state events (m.bridge, power levels). */
+  initialState: { type: string; state_key: string; content: Record<string, unknown> }[];
+  powerLevels: Record<string, unknown>;
+}
+
+export interface SendOptions {
+  /** Same on every retry of the same logical send, so the homeserver stores one event. */
+  txnId: string;
+  /** The remote event's time (appservice timestamp massaging), epoch milliseconds. */
+  ts?: number;
+}
+
+export interface MatrixPort {
+  readonly botUserId: string;
+  /** Creates the user if the homeserver does not know it yet. */
+  ensureRegistered(userId: string): Promise<void>;
+  setDisplayName(userId: string, name: string): Promise<void>;
+  setAvatar(userId: string, mxc: string): Promise<void>;
+  /** Creates a room as the bot. */
+  createRoom(options: CreateRoomOptions): Promise<string>;
+  invite(as: string, roomId: string, userId: string): Promise<void>;
+  join(userId: string, roomId: string): Promise<void>;
+  leave(userId: string, roomId: string, reason?: string): Promise<void>;
+  kick(as: string, roomId: string, userId: string, reason?: string): Promise<void>;
+  sendEvent(as: string, roomId: string, type: string, content: Record<string, unknown>, options: SendOptions): Promise<string>;
+  sendState(as: string, roomId: string, type: string, stateKey: string, content: Record<string, unknown>): Promise<string>;
+  getState(roomId: string, type: string, stateKey: string): Promise<Record<string, unknown> | undefined>;
+  redact(as: string, roomId: string, eventId: string, options: { txnId: string; reason?: string }): Promise<void>;
+  setTyping(as: string, roomId: string, typing: boolean, timeoutMs?: number): Promise<void>;
+  sendReadReceipt(as: string, roomId: string, eventId: string): Promise<void>;
+  setPresence(as: string, presence: "online" | "offline" | "unavailable"): Promise<void>;
+  upload(as: string, data: Buffer, mimeType: string, fileName?: string): Promise<string>;
+  download(mxc: string): Promise<{ data: Buffer; mimeType: string }>;
+  joinedMembers(roomId: string): Promise<string[]>;
+}
+
+/**
+ * Whether a homeserver failure will not go away on retry (the homeserver refused the content or
+ * the permission): such an event is logged and skipped instead of being redelivered forever.
+ */
+export function isPermanentMatrixFailure(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { permanent?: unknown }).permanent === true;
+}

@@ -1,0 +1,174 @@
+/**
+ * Portals: one remote chat <-> one Matrix room. A direct chat gets a room per logged-in user; a
+ * group gets one room shared by every Matrix user whose login is in it. This module finds or
+ * creates the room, and keeps its members (ghosts and Matrix users) and its power levels in step
+ * with the chat.
+ */
+import type { Logger } from "../logging/logger.js";
+import type { ChatInfo, ChatMember, ChatRef, MemberRole, NetworkId, RemoteUserId } from "../network/index.js";
+import type { LoginRepository } from "../storage/repositories/logins.js";
+import type { PortalKey, PortalRecord, PortalRepository } from "../storage/repositories/portals.js";
+import type { Ghosts } from "./ghosts.js";
+import type { ActiveLogin } from "./logins.js";
+import type { MatrixPort } from "./matrix-port.js";
+
+export const POWER = { bot: 100, owner: 95, admin: 50, member: 0 } as const;
+
+export function portalKey(network: NetworkId, chat: ChatRef, login: ActiveLogin): PortalKey {
+  return { network, chatId: chat.id, receiver: chat.kind === "direct" ? login.record.remoteUserId : "" };
+}
+
+export interface PortalsOptions {
+  store: PortalRepository;
+  logins: LoginRepository;
+  matrix: MatrixPort;
+  ghosts: Ghosts;
+  logger: Logger;
+}
+
+export class Portals {
+  /** Users known to be joined (ghosts) or invited (Matrix users) per room, this process. */
+  private readonly present = new Map<string, Set<string>>();
+
+  constructor(private readonly options: PortalsOptions) {}
+
+  get store(): PortalRepository {
+    return this.options.store;
+  }
+
+  /**
+   * Creates the Matrix room for a portal whose chat has none yet: named after the chat, with the
+   * members' ghosts joined, the logged-in user invited, remote admins' power, and MSC2346 state.
+   */
+  async createRoom(portal: PortalRecord, login: ActiveLogin, info: ChatInfo): Promise<string> {
+    const { matrix, ghosts } = this.options;
+    const network = portal.network;
+    const self = login.record.remoteUserId;
+    const remoteMembers = info.members.filter((m) => m.id !== self);
+    const ghostIds = new Map<RemoteUserId, string>();
+    for (const member of remoteMembers) {
+      const user = member.id === info.peer?.id ? info.peer : await login.session.getUser(member.id).catch(() => ({ id: member.id, name: member.id }));
+      ghostIds.set(member.id, await ghosts.ensure(network, user));
+    }
+    const users: Record<string, number> = { [matrix.botUserId]: POWER.bot };
+    for (const member of remoteMembers) users[ghostIds.get(member.id) as string] = POWER[member.role];
+    const myRole = info.members.find((m) => m.id === self)?.role ?? "member";
+    users[login.record.matrixUserId] = Math.max(POWER[myRole], POWER.admin);
+    const name = info.kind === "direct" && info.peer ? ghosts.displayName(network, info.peer) : info.name;
+    const roomId = await matrix.createRoom({
+      name,
+      ...(info.topic ? { topic: info.topic } : {}),
+      isDirect: info.kind === "direct",
+      invite: [login.record.matrixUserId, ...ghostIds.values()],
+      powerLevels: {
+        users,
+        users_default: 0,
+        events_default: 0,
+        state_default: POWER.admin,
+        ban: POWER.admin,
+        kick: POWER.admin,
+        redact: POWER.admin,
+        invite: 0,
+        events: {
+          "m.room.name": POWER.admin,
+          "m.room.topic": POWER.admin,
+          "m.room.avatar": POWER.admin,
+          "m.room.power_levels": POWER.bot,
+        },
+      },
+      initialState: bridgeState(matrix.botUserId, network, info, name),
+    });
+    this.options.store.setRoom(portal.id, roomId);
+    this.options.store.setInfo(portal.id, { name, topic: info.topic, avatarId: undefined, avatarMxc: undefined });
+    const present = this.presentIn(roomId);
+    present.add(login.record.matrixUserId);
+    await Promise.all(
+      [...ghostIds.values()].map(async (ghost) => {
+        await matrix.join(ghost, roomId);
+        present.add(ghost);
+      }),
+    );
+    this.options.logger.info("Created a portal room", { portal: portal.id, room: roomId, network, kind: info.kind });
+    return roomId;
+  }
+
+  /** Makes sure a ghost is in the room: the bot invites it when the join alone is refused. */
+  async ensureGhostJoined(roomId: string, ghost: string): Promise<void> {
+    const present = this.presentIn(roomId);
+    if (present.has(ghost)) return;
+    try {
+      await this.options.matrix.join(ghost, roomId);
+    } catch {
+      await this.options.matrix.invite(this.options.matrix.botUserId, roomId, ghost);
+      await this.options.matrix.join(ghost, roomId);
+    }
+    present.add(ghost);
+  }
+
+  /** Records that a login is in the portal's chat and invites its Matrix user the first time. */
+  async ensureLoginMember(portal: PortalRecord, login: ActiveLogin): Promise<void> {
+    if (!portal.roomId) return;
+    const present = this.presentIn(portal.roomId);
+    if (present.has(login.record.matrixUserId)) return;
+    const known = this.options.store.loginIds(portal.id).includes(login.record.id);
+    this.options.store.addMember(portal.id, login.record.id);
+    if (!known) {
+      try {
+        await this.options.matrix.invite(this.options.matrix.botUserId, portal.roomId, login.record.matrixUserId);
+      } catch (error) {
+        // Already in the room (or invited): that is what we wanted.
+        this.options.logger.debug("Inviting a login's user was refused", { room: portal.roomId, error });
+      }
+    }
+    present.add(login.record.matrixUserId);
+  }
+
+  forgetPresence(roomId: string, userId: string): void {
+    this.present.get(roomId)?.delete(userId);
+  }
+
+  /** Sets ghosts' power levels from remote roles (only the changed users are written). */
+  async setRoles(roomId: string, roles: { userId: string; role: MemberRole }[]): Promise<void> {
+    const { matrix } = this.options;
+    const current = (await matrix.getState(roomId, "m.room.power_levels", "")) ?? {};
+    const users = { ...((current["users"] as Record<string, number> | undefined) ?? {}) };
+    let changed = false;
+    for (const { userId, role } of roles) {
+      const level = POWER[role];
+      if ((users[userId] ?? 0) === level) continue;
+      if (level === 0) delete users[userId];
+      else users[userId] = level;
+      changed = true;
+    }
+    if (changed) await matrix.sendState(matrix.botUserId, roomId, "m.room.power_levels", "", { ...current, users });
+  }
+
+  private presentIn(roomId: string): Set<string> {
+    let set = this.present.get(roomId);
+    if (!set) {
+      set = new Set();
+      this.present.set(roomId, set);
+    }
+    return set;
+  }
+}
+
+/** MSC2346 bridge info, under the stable and the older unstable type. */
+function bridgeState(bot: string, network: NetworkId, info: ChatInfo, name: string) {
+  const content = {
+    bridgebot: bot,
+    protocol: { id: network, displayname: NETWORK_NAMES[network] },
+    channel: { id: info.id, displayname: name },
+  };
+  const stateKey = `crosschat://${network}/${encodeURIComponent(info.id)}`;
+  return [
+    { type: "m.bridge", state_key: stateKey, content },
+    { type: "uk.half-shot.bridge", state_key: stateKey, content },
+  ];
+}
+
+export const NETWORK_NAMES: Record<NetworkId, string> = { whatsapp: "WhatsApp", messenger: "Messenger", instagram: "Instagram" };
+
+export function memberRoles(members: ChatMember[]): Map<RemoteUserId, MemberRole> {
+  return new Map(members.map((m) => [m.id, m.role]));
+}

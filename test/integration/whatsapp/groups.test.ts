@@ -1,0 +1,71 @@
+/**
+ * WhatsApp groups <-> Matrix rooms: the group's name, topic and members arrive as a shared
+ * portal with admins at a higher power level; changes on either side reach the other.
+ */
+import { describe, expect, it } from "@jest/globals";
+import { waitForEvent } from "../../support/matrix-user.js";
+import { BRIDGE_WAIT_MS, waitForPortal } from "../support/bridge.js";
+import { contact, ghostOf, messageIn, whatsappScene } from "./support.js";
+
+async function groupScene() {
+  const scene = await whatsappScene();
+  const bob = await contact(scene.wa, "Bob");
+  const carol = await contact(scene.wa, "Carol");
+  const group = await bob.phone.api.createGroup("Climbing", [scene.alicePhone.jid, carol.phone.jid]);
+  await bob.phone.sendText(group.jid, "who is in on saturday?");
+  const roomId = await waitForPortal(scene.alice.client, "whatsapp", /^Climbing$/);
+  await messageIn(scene.alice.client, roomId, /saturday/);
+  return { scene, bob, carol, group, roomId };
+}
+
+describe("WhatsApp groups", () => {
+  it("become a portal with the group's name, its members' ghosts and the creator as a high power level", async () => {
+    const { scene, bob, carol, roomId } = await groupScene();
+    const room = scene.alice.client.getRoom(roomId);
+    expect(room?.getMember(ghostOf(scene, bob.phone))?.membership).toBe("join");
+    expect(room?.getMember(ghostOf(scene, carol.phone))?.membership).toBe("join");
+    const levels = room?.currentState.getStateEvents("m.room.power_levels", "")?.getContent()["users"] as Record<string, number>;
+    expect(levels[ghostOf(scene, bob.phone)]).toBeGreaterThanOrEqual(50);
+    expect(levels[ghostOf(scene, carol.phone)] ?? 0).toBe(0);
+    const bridge = room?.currentState.getStateEvents("m.bridge")[0]?.getContent();
+    expect(bridge).toMatchObject({ bridgebot: scene.bot, protocol: { id: "whatsapp", displayname: "WhatsApp" } });
+  });
+
+  it("bridges a message from Matrix to every member of the group", async () => {
+    const { scene, bob, carol, roomId } = await groupScene();
+    await scene.alice.client.sendTextMessage(roomId, "me!");
+    await bob.messages.waitFor(1, (m) => m.content.type === "text" && m.content.text === "me!", BRIDGE_WAIT_MS);
+    await carol.messages.waitFor(1, (m) => m.content.type === "text" && m.content.text === "me!", BRIDGE_WAIT_MS);
+  });
+
+  it("follows renames, descriptions, removals and promotions made on WhatsApp", async () => {
+    const { scene, bob, carol, group, roomId } = await groupScene();
+    const client = scene.alice.client;
+    await bob.phone.api.setGroupSubject(group.jid, "Climbing club");
+    await waitForEvent(client, (e) => e.getRoomId() === roomId && e.getType() === "m.room.name" && e.getContent()["name"] === "Climbing club", BRIDGE_WAIT_MS, "the rename");
+    await bob.phone.api.setGroupDescription(group.jid, "Saturdays at 10");
+    await waitForEvent(client, (e) => e.getRoomId() === roomId && e.getType() === "m.room.topic" && e.getContent()["topic"] === "Saturdays at 10", BRIDGE_WAIT_MS, "the topic");
+    await bob.phone.api.participants(group.jid, "promote", [carol.phone.jid]);
+    await waitForEvent(
+      client,
+      (e) => e.getRoomId() === roomId && e.getType() === "m.room.power_levels" && ((e.getContent()["users"] as Record<string, number>)[ghostOf(scene, carol.phone)] ?? 0) >= 50,
+      BRIDGE_WAIT_MS,
+      "Carol's promotion",
+    );
+    await bob.phone.api.participants(group.jid, "remove", [carol.phone.jid]);
+    await waitForEvent(client, (e) => e.getRoomId() === roomId && e.getType() === "m.room.member" && e.getStateKey() === ghostOf(scene, carol.phone) && e.getContent()["membership"] === "leave", BRIDGE_WAIT_MS, "Carol's removal");
+  });
+
+  it("renames the WhatsApp group when the room is renamed by a member with a login", async () => {
+    const { scene, bob, group, roomId } = await groupScene();
+    await scene.alice.client.setRoomName(roomId, "Bouldering");
+    const deadline = Date.now() + BRIDGE_WAIT_MS;
+    let subject = "";
+    while (Date.now() < deadline) {
+      subject = (await bob.phone.api.group(group.jid)).subject;
+      if (subject === "Bouldering") break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(subject).toBe("Bouldering");
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Files, voice notes, stickers, locations and contact cards, both ways: downloaded and
+ * decrypted from WhatsApp and uploaded to the homeserver's media repository, and the reverse,
+ * with WhatsApp's size limits answered by a notice.
+ */
+import { describe, expect, it } from "@jest/globals";
+import { randomBytes } from "node:crypto";
+import type { MatrixClient } from "matrix-js-sdk";
+import { waitForEvent } from "../../support/matrix-user.js";
+import { BRIDGE_WAIT_MS, isNoticeFrom } from "../support/bridge.js";
+import { contact, directPortal, messageIn, whatsappScene } from "./support.js";
+
+async function chat() {
+  const scene = await whatsappScene();
+  const bob = await contact(scene.wa, "Bob");
+  await bob.phone.sendText(scene.alicePhone.jid, "hi");
+  const roomId = await directPortal(scene, "Bob");
+  await messageIn(scene.alice.client, roomId, /^hi$/);
+  return { scene, bob, roomId };
+}
+
+async function downloadMxc(client: MatrixClient, mxc: string): Promise<Buffer> {
+  const url = client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, true);
+  const response = await fetch(url as string, { headers: { authorization: `Bearer ${client.getAccessToken()}` } });
+  expect(response.status).toBe(200);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+async function upload(client: MatrixClient, data: Buffer, type: string, name: string): Promise<string> {
+  const { content_uri: uri } = await client.uploadContent(data, { type, name });
+  return uri;
+}
+
+describe("media from WhatsApp", () => {
+  it("arrives as an m.image with the caption and the same bytes in the media repository", async () => {
+    const { scene, bob, roomId } = await chat();
+    const photo = randomBytes(4096);
+    await bob.phone.sendMedia(scene.alicePhone.jid, { kind: "image", data: photo, mime: "image/jpeg", caption: "the view *today*", fileName: "view.jpg", width: 64, height: 48 });
+    const event = await messageIn(scene.alice.client, roomId, /^the view today$/);
+    const content = event.getContent();
+    expect(content).toMatchObject({ msgtype: "m.image", filename: "view.jpg", info: { mimetype: "image/jpeg", size: photo.length, w: 64, h: 48 } });
+    expect(content["formatted_body"]).toBe("the view <strong>today</strong>");
+    expect(await downloadMxc(scene.alice.client, String(content["url"]))).toEqual(photo);
+  });
+
+  it("brings voice notes as MSC3245 voice messages, stickers as m.sticker, locations and contact cards", async () => {
+    const { scene, bob, roomId } = await chat();
+    const client = scene.alice.client;
+    await bob.phone.sendVoiceNote(scene.alicePhone.jid, { data: randomBytes(2000), seconds: 4, waveform: [0, 50, 100] });
+    const voice = await waitForEvent(client, (e) => e.getRoomId() === roomId && e.getContent()["msgtype"] === "m.audio", BRIDGE_WAIT_MS, "the voice note");
+    expect(voice.getContent()).toMatchObject({ "org.matrix.msc3245.voice": {}, info: { duration: 4000 } });
+
+    await bob.phone.sendMedia(scene.alicePhone.jid, { kind: "sticker", data: randomBytes(1000), mime: "image/webp" });
+    await waitForEvent(client, (e) => e.getRoomId() === roomId && e.getType() === "m.sticker", BRIDGE_WAIT_MS, "the sticker");
+
+    await bob.phone.sendLocation(scene.alicePhone.jid, { latitude: 52.52, longitude: 13.405, name: "TV tower" });
+    const location = await waitForEvent(client, (e) => e.getRoomId() === roomId && e.getContent()["msgtype"] === "m.location", BRIDGE_WAIT_MS, "the location");
+    expect(location.getContent()["geo_uri"]).toBe("geo:52.52,13.405");
+
+    const vcard = "BEGIN:VCARD\nVERSION:3.0\nFN:Carol\nTEL:+15550001111\nEND:VCARD";
+    await bob.phone.sendContact(scene.alicePhone.jid, { displayName: "Carol", vcard });
+    const card = await messageIn(client, roomId, /^Contact: Carol$/);
+    expect(card.getContent()).toMatchObject({ msgtype: "m.file", filename: "Carol.vcf", info: { mimetype: "text/vcard" } });
+    expect((await downloadMxc(client, String(card.getContent()["url"]))).toString("utf8")).toBe(vcard);
+  });
+});
+
+describe("media from Matrix", () => {
+  it("reaches WhatsApp as an encrypted image with its caption, and voice messages as voice notes", async () => {
+    const { scene, bob, roomId } = await chat();
+    const client = scene.alice.client;
+    const photo = randomBytes(3000);
+    const url = await upload(client, photo, "image/png", "plan.png");
+    await client.sendMessage(roomId, { msgtype: "m.image", body: "the plan", filename: "plan.png", url, info: { mimetype: "image/png", size: photo.length } } as never);
+    const [image] = await bob.messages.waitFor(1, (m) => m.content.type === "image", BRIDGE_WAIT_MS);
+    expect(image?.content).toMatchObject({ type: "image", caption: "the plan" });
+    if (image?.content.type !== "image") throw new Error("not an image");
+    expect(await bob.phone.download(image.content.media)).toEqual(photo);
+
+    const audio = randomBytes(1500);
+    const voiceUrl = await upload(client, audio, "audio/ogg", "voice.ogg");
+    await client.sendMessage(roomId, {
+      msgtype: "m.audio",
+      body: "voice.ogg",
+      url: voiceUrl,
+      info: { mimetype: "audio/ogg", size: audio.length, duration: 3000 },
+      "org.matrix.msc3245.voice": {},
+      "org.matrix.msc1767.audio": { duration: 3000 },
+    } as never);
+    const [voice] = await bob.messages.waitFor(1, (m) => m.content.type === "audio", BRIDGE_WAIT_MS);
+    expect(voice?.content).toMatchObject({ type: "audio", ptt: true, seconds: 3 });
+  });
+
+  it("answers a sticker over WhatsApp's 500 KB limit with a notice naming the limit", async () => {
+    const { scene, bob, roomId } = await chat();
+    const client = scene.alice.client;
+    const big = randomBytes(600 * 1024);
+    const url = await upload(client, big, "image/webp", "huge.webp");
+    await client.sendEvent(roomId, "m.sticker" as never, { body: "huge", url, info: { mimetype: "image/webp", size: big.length } } as never);
+    const notice = await waitForEvent(client, isNoticeFrom(scene.bot, roomId, /sticker is 0\.6 MB/), BRIDGE_WAIT_MS, "the size notice");
+    expect(String(notice.getContent()["body"])).toContain("WhatsApp accepts at most");
+    expect(bob.messages.items.filter((m) => m.content.type === "sticker")).toHaveLength(0);
+  });
+});
