@@ -26,7 +26,7 @@ import { WhatsappClient, type ClientOptions } from "../../simnet/whatsapp/client
 import type { WhatsappEvents } from "../../simnet/whatsapp/client/events.js";
 import type { WhatsappSession } from "../../simnet/whatsapp/client/login.js";
 import type { RealtimeStatus } from "../../simnet/whatsapp/client/realtime.js";
-import { LIMITS, type SendAck } from "../../simnet/whatsapp/protocol.js";
+import { isUserJid, LIMITS, type SendAck } from "../../simnet/whatsapp/protocol.js";
 import { mapErrors, toNetworkError } from "./errors.js";
 import { changeParticipants } from "./groups.js";
 import { recentMessages } from "./history.js";
@@ -53,6 +53,8 @@ export class WhatsappNetworkSession implements NetworkSession {
   private ended = false;
   /** The core ended the session itself (logout), so it needs no `loggedOut` about it. */
   private endedByCore = false;
+  /** Direct-chat peers whose presence this connection follows. */
+  private readonly followed = new Set<string>();
 
   constructor(
     session: WhatsappSession,
@@ -119,7 +121,10 @@ export class WhatsappNetworkSession implements NetworkSession {
     if (this.listening) return;
     this.listening = true;
     const events = this.client.events;
-    this.stored("message", (message) => messageEvent(this.client, message));
+    this.stored("message", (message) => {
+      this.followPresence(message.chat);
+      return messageEvent(this.client, message);
+    });
     this.stored("edit", editEvent);
     this.stored("reaction", reactionEvent);
     this.stored("revoke", deleteEvent);
@@ -221,8 +226,19 @@ export class WhatsappNetworkSession implements NetworkSession {
     return toNetworkError(error);
   }
 
+  /** A direct chat that is new since connecting: follow the contact's presence from now on. */
+  private followPresence(chat: string): void {
+    if (this.followed.has(chat) || chat === this.client.jid || !isUserJid(chat) || !this.client.connected) return;
+    this.followed.add(chat);
+    this.client.subscribePresence(chat).catch((error: unknown) => {
+      this.followed.delete(chat);
+      this.logger.debug("could not follow a WhatsApp contact's presence", { jid: chat, error: String(error) });
+    });
+  }
+
   /** Presence comes only to connections that ask, and the asking lasts as long as the connection. */
   private async subscribePresence(): Promise<void> {
+    this.followed.clear();
     let peers: string[];
     try {
       peers = (await this.client.api.chats()).filter((chat) => chat.kind === "direct" && chat.jid !== this.client.jid).map((chat) => chat.jid);
@@ -230,6 +246,7 @@ export class WhatsappNetworkSession implements NetworkSession {
       this.logger.warn("could not list WhatsApp chats to follow presence", { error: String(error) });
       return;
     }
+    for (const peer of peers) this.followed.add(peer);
     const results = await Promise.allSettled(peers.map((peer) => this.client.subscribePresence(peer)));
     results.forEach((result, index) => {
       if (result.status === "rejected") this.logger.debug("could not follow a WhatsApp contact's presence", { jid: peers[index], error: String(result.reason) });
