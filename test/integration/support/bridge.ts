@@ -97,12 +97,12 @@ export async function openManagementRoom(client: MatrixClient, botUserId: string
   return roomId;
 }
 
-/** Sends a command and waits for the bot's notice that matches `answer`. */
+/** Sends a command and waits for the bot's next notice that matches `answer` (not an earlier one). */
 export async function command(client: MatrixClient, roomId: string, botUserId: string, text: string, answer: RegExp): Promise<MatrixEvent> {
-  const since = Date.now();
+  const earlier = new Set(client.getRoom(roomId)?.getLiveTimeline().getEvents().map((event) => event.getId()) ?? []);
   const reply = waitForEvent(
     client,
-    (event) => isNoticeFrom(botUserId, roomId, answer)(event) && event.getTs() >= since - 1000,
+    (event) => isNoticeFrom(botUserId, roomId, answer)(event) && !earlier.has(event.getId()),
     BRIDGE_WAIT_MS,
     `the bot's answer to '${text}' matching ${answer}`,
   );

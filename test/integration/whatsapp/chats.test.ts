@@ -1,0 +1,89 @@
+/**
+ * How chats become portals: existing chats at login, `start-chat`, backfill of a new portal,
+ * what the user sends from their phone, and relaying for Matrix users without a login.
+ */
+import { describe, expect, it } from "@jest/globals";
+import { phoneOf } from "../../../src/simnet/whatsapp/protocol.js";
+import { registerPhone } from "../../simnet/whatsapp/support.js";
+import { waitForEvent } from "../../support/matrix-user.js";
+import { BRIDGE_WAIT_MS, command, isNoticeFrom, matrixUser, openManagementRoom, startBridge, timeline, waitForPortal } from "../support/bridge.js";
+import { contact, directPortal, ghostOf, linkThroughBot, messageIn, whatsappScene } from "./support.js";
+import { startWhatsapp } from "../../simnet/whatsapp/support.js";
+
+describe("portals for chats", () => {
+  it("brings in the chats the phone already has when the user logs in", async () => {
+    const wa = await startWhatsapp();
+    const alicePhone = await registerPhone(wa, "Alice");
+    const bob = await contact(wa, "Bob");
+    await bob.phone.sendText(alicePhone.jid, "before the bridge");
+    const bridge = await startBridge({ networks: { whatsapp: { url: wa.net.url } } });
+    const alice = await matrixUser("alice");
+    const managementRoom = await openManagementRoom(alice.client, bridge.app.botUserId);
+    await linkThroughBot(alice.client, managementRoom, bridge.app.botUserId, alicePhone);
+    const roomId = await waitForPortal(alice.client, "whatsapp", /^Bob \(WhatsApp\)$/);
+    expect(alice.client.getRoom(roomId)?.getMember(`@whatsapp_${phoneOf(bob.phone.jid)}:localhost`)?.membership).toBe("join");
+  });
+
+  it("opens a direct chat with start-chat and the phone number, and bridges into it", async () => {
+    const scene = await whatsappScene();
+    const carol = await contact(scene.wa, "Carol");
+    const reply = await command(scene.alice.client, scene.managementRoom, scene.bot, `start-chat whatsapp +${phoneOf(carol.phone.jid)}`, /your chat with Carol/);
+    expect(String(reply.getContent()["body"])).toMatch(/^Created your chat with Carol: https:\/\/matrix\.to\/#\//);
+    const roomId = await waitForPortal(scene.alice.client, "whatsapp", /^Carol \(WhatsApp\)$/);
+    await scene.alice.client.sendTextMessage(roomId, "hey Carol");
+    await carol.messages.waitFor(1, (m) => m.content.type === "text" && m.content.text === "hey Carol", BRIDGE_WAIT_MS);
+    const again = await command(scene.alice.client, scene.managementRoom, scene.bot, `start-chat whatsapp +${phoneOf(carol.phone.jid)}`, /your chat with Carol/);
+    expect(String(again.getContent()["body"])).toContain(`Found your chat with Carol: https://matrix.to/#/${encodeURIComponent(roomId)}`);
+    await command(scene.alice.client, scene.managementRoom, scene.bot, "start-chat whatsapp +15550000000", /is not on WhatsApp/);
+  });
+
+  it("fills a new portal with what arrived before it existed, in order and without doubles", async () => {
+    const scene = await whatsappScene();
+    const bob = await contact(scene.wa, "Bob");
+    const texts = Array.from({ length: 8 }, (_, i) => `burst ${i + 1}`);
+    for (const text of texts) await bob.phone.sendText(scene.alicePhone.jid, text);
+    const roomId = await directPortal(scene, "Bob");
+    await messageIn(scene.alice.client, roomId, /^burst 8$/);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(timeline(scene.alice.client, roomId).map((e) => e.getContent()["body"])).toEqual(texts);
+  });
+
+  it("shows what the user sends from their phone in the portal, from their own side", async () => {
+    const scene = await whatsappScene();
+    const bob = await contact(scene.wa, "Bob");
+    await bob.phone.sendText(scene.alicePhone.jid, "ping");
+    const roomId = await directPortal(scene, "Bob");
+    await scene.alicePhone.sendText(bob.phone.jid, "pong from my phone");
+    const event = await messageIn(scene.alice.client, roomId, /^pong from my phone$/);
+    expect([scene.alice.userId, ghostOf(scene, scene.alicePhone)]).toContain(event.getSender());
+    expect(event.getSender()).not.toBe(ghostOf(scene, bob.phone));
+  });
+});
+
+describe("relay mode", () => {
+  it("sends for Matrix users without a login through the relay login, with their name in front", async () => {
+    const scene = await whatsappScene();
+    const bob = await contact(scene.wa, "Bob");
+    const group = await bob.phone.api.createGroup("Open group", [scene.alicePhone.jid]);
+    await bob.phone.sendText(group.jid, "welcome");
+    const roomId = await waitForPortal(scene.alice.client, "whatsapp", /^Open group$/);
+    await messageIn(scene.alice.client, roomId, /^welcome$/);
+
+    const dave = await matrixUser("dave");
+    await scene.alice.client.invite(roomId, dave.userId);
+    await waitForEvent(dave.client, (e) => e.getRoomId() === roomId && e.getType() === "m.room.message", BRIDGE_WAIT_MS, "Dave seeing the room");
+
+    await dave.client.sendTextMessage(roomId, "can anyone hear me?");
+    await waitForEvent(dave.client, isNoticeFrom(scene.bot, roomId, /not sent to WhatsApp/), BRIDGE_WAIT_MS, "the no-login notice");
+
+    await scene.alice.client.sendTextMessage(roomId, "!cc set-relay");
+    await waitForEvent(scene.alice.client, isNoticeFrom(scene.bot, roomId, /^Relay set/), BRIDGE_WAIT_MS, "the relay confirmation");
+    await dave.client.sendTextMessage(roomId, "hello from Matrix");
+    const [relayed] = await bob.messages.waitFor(1, (m) => m.content.type === "text" && m.content.text.includes("hello from Matrix"), BRIDGE_WAIT_MS);
+    expect(relayed?.content).toMatchObject({ type: "text", text: "*dave*: hello from Matrix" });
+    expect(relayed?.from).toBe(scene.alicePhone.jid);
+
+    await scene.alice.client.sendTextMessage(roomId, "!cc unset-relay");
+    await waitForEvent(scene.alice.client, isNoticeFrom(scene.bot, roomId, /^Relay removed/), BRIDGE_WAIT_MS, "the relay removal");
+  });
+});
