@@ -14,6 +14,15 @@ import type { MatrixPort } from "./matrix-port.js";
 
 export const POWER = { bot: 100, owner: 95, admin: 50, member: 0 } as const;
 
+/**
+ * A logged-in Matrix user's level: above the ghosts of remote admins when they are an admin
+ * themselves (Matrix lets nobody demote or kick someone at their own level), and high enough
+ * to rename the room otherwise; the network still decides what it allows.
+ */
+export function loginLevel(role: MemberRole): number {
+  return role === "member" ? POWER.admin : 75;
+}
+
 export function portalKey(network: NetworkId, chat: ChatRef, login: ActiveLogin): PortalKey {
   return { network, chatId: chat.id, receiver: chat.kind === "direct" ? login.record.remoteUserId : "" };
 }
@@ -53,7 +62,7 @@ export class Portals {
     const users: Record<string, number> = { [matrix.botUserId]: POWER.bot };
     for (const member of remoteMembers) users[ghostIds.get(member.id) as string] = POWER[member.role];
     const myRole = info.members.find((m) => m.id === self)?.role ?? "member";
-    users[login.record.matrixUserId] = Math.max(POWER[myRole], POWER.admin);
+    users[login.record.matrixUserId] = loginLevel(myRole);
     const name = info.kind === "direct" && info.peer ? ghosts.displayName(network, info.peer) : info.name;
     const roomId = await matrix.createRoom({
       name,
@@ -73,7 +82,8 @@ export class Portals {
           "m.room.name": POWER.admin,
           "m.room.topic": POWER.admin,
           "m.room.avatar": POWER.admin,
-          "m.room.power_levels": POWER.bot,
+          // Remote admins (at 50) may promote others through the room, as they can on the network.
+          "m.room.power_levels": POWER.admin,
         },
       },
       initialState: bridgeState(matrix.botUserId, network, info, name),
@@ -127,14 +137,14 @@ export class Portals {
     this.present.get(roomId)?.delete(userId);
   }
 
-  /** Sets ghosts' power levels from remote roles (only the changed users are written). */
-  async setRoles(roomId: string, roles: { userId: string; role: MemberRole }[]): Promise<void> {
+  /** Sets power levels from remote roles (only the changed users are written). */
+  async setRoles(roomId: string, roles: { userId: string; role: MemberRole; bridged: boolean }[]): Promise<void> {
     const { matrix } = this.options;
     const current = (await matrix.getState(roomId, "m.room.power_levels", "")) ?? {};
     const users = { ...((current["users"] as Record<string, number> | undefined) ?? {}) };
     let changed = false;
-    for (const { userId, role } of roles) {
-      const level = POWER[role];
+    for (const { userId, role, bridged } of roles) {
+      const level = bridged ? loginLevel(role) : POWER[role];
       if ((users[userId] ?? 0) === level) continue;
       if (level === 0) delete users[userId];
       else users[userId] = level;

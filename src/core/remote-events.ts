@@ -135,8 +135,8 @@ export class RemoteEvents {
         return this.onMembership(portal, login, event);
       case "admins": {
         const roles = [
-          ...event.promoted.map((id) => ({ userId: this.memberUserId(portal, id), role: "admin" as const })),
-          ...event.demoted.map((id) => ({ userId: this.memberUserId(portal, id), role: "member" as const })),
+          ...event.promoted.map((id) => ({ ...this.memberUserId(portal, id), role: "admin" as const })),
+          ...event.demoted.map((id) => ({ ...this.memberUserId(portal, id), role: "member" as const })),
         ];
         await this.options.portals.setRoles(portal.roomId, roles);
         return;
@@ -314,8 +314,14 @@ export class RemoteEvents {
       }
       portals.forgetPresence(portal.roomId, userId);
       if (bridged) storage.portals.removeMember(portal.id, bridged.id);
-      if (event.action === "leave" && !bridged) await matrix.leave(userId, portal.roomId);
-      else await matrix.kick(matrix.botUserId, portal.roomId, userId, event.action === "leave" ? "Left the chat" : `Removed on ${portal.network}`);
+      try {
+        if (event.action === "leave" && !bridged) await matrix.leave(userId, portal.roomId);
+        else await matrix.kick(matrix.botUserId, portal.roomId, userId, event.action === "leave" ? "Left the chat" : `Removed on ${portal.network}`);
+      } catch (error) {
+        // Already gone: a removal made from Matrix comes back from the network as this event.
+        if (!isPermanentMatrixFailure(error)) throw error;
+        this.options.logger.debug("A member was already out of the room", { room: portal.roomId, user: userId });
+      }
     }
   }
 
@@ -335,9 +341,10 @@ export class RemoteEvents {
     return userId;
   }
 
-  private memberUserId(portal: PortalRecord, remote: RemoteUserId): string {
+  /** Who stands for a chat member in the room: a bridged user's own account, or a ghost. */
+  private memberUserId(portal: PortalRecord, remote: RemoteUserId): { userId: string; bridged: boolean } {
     const bridged = this.options.storage.logins.findByRemote(portal.network, remote);
-    return bridged ? bridged.matrixUserId : this.options.ghosts.userId(portal.network, remote);
+    return bridged ? { userId: bridged.matrixUserId, bridged: true } : { userId: this.options.ghosts.userId(portal.network, remote), bridged: false };
   }
 
   /** Remote mentions -> Matrix pills: a bridged user's own Matrix account, otherwise the ghost. */

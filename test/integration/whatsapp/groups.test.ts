@@ -69,3 +69,40 @@ describe("WhatsApp groups", () => {
     expect(subject).toBe("Bouldering");
   });
 });
+
+describe("WhatsApp groups changed from Matrix", () => {
+  it("adds, promotes, demotes and removes members on WhatsApp when Matrix invites, changes the power of and kicks their ghosts", async () => {
+    const { scene, bob, group, roomId } = await groupScene();
+    const client = scene.alice.client;
+    const dan = await contact(scene.wa, "Dan");
+    // Alice is an admin on WhatsApp first, so WhatsApp lets her change members.
+    await bob.phone.api.participants(group.jid, "promote", [scene.alicePhone.jid]);
+    const members = async () => (await bob.phone.api.group(group.jid)).participants;
+    const until = async (check: (list: Awaited<ReturnType<typeof members>>) => boolean, what: string) => {
+      const deadline = Date.now() + BRIDGE_WAIT_MS;
+      for (;;) {
+        const list = await members();
+        if (check(list)) return list;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(list)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    const danGhost = ghostOf(scene, dan.phone);
+    // The ghost must exist before Matrix can invite it: Dan writes to Alice first.
+    await dan.phone.sendText(scene.alicePhone.jid, "hi, I'm Dan");
+    await waitForPortal(client, "whatsapp", /^Dan \(WhatsApp\)$/);
+
+    await client.invite(roomId, danGhost);
+    await until((list) => list.some((p) => p.jid === dan.phone.jid), "Dan added");
+    await waitForEvent(client, (e) => e.getRoomId() === roomId && e.getStateKey() === danGhost && e.getContent()["membership"] === "join", BRIDGE_WAIT_MS, "Dan's ghost joining");
+
+    await client.setPowerLevel(roomId, danGhost, 50);
+    await until((list) => list.some((p) => p.jid === dan.phone.jid && p.role === "admin"), "Dan promoted");
+    // Matrix lets nobody kick someone at their own level, so Dan goes back to member first.
+    await client.setPowerLevel(roomId, danGhost, 0);
+    await until((list) => list.some((p) => p.jid === dan.phone.jid && p.role === "member"), "Dan demoted");
+
+    await client.kick(roomId, danGhost, "not a climber");
+    await until((list) => !list.some((p) => p.jid === dan.phone.jid), "Dan removed");
+  });
+});
