@@ -93,6 +93,21 @@ describe("whatsapp delivery", () => {
     expect(texts(replayed.items)).toEqual(["6"]);
   });
 
+  it("delivers a message again, instead of skipping it as undecryptable, when fetching the sender's keys fails", async () => {
+    const wa = await startWhatsapp();
+    const alice = await registerPhone(wa, "Alice", { passiveSends: false });
+    const bob = await registerPhone(wa, "Bob", { backoff: { initialMs: 50, maxMs: 200 } });
+    await alice.sendText(bob.jid, "worth waiting for");
+    const received = record(bob, "message");
+    const undecryptable = record(bob, "decrypt_error");
+    // Bob has never fetched Alice's keys: the first fetch hits the injected 500s, past the retries.
+    await wa.admin.failRequests(5, 500);
+    await bob.connect();
+    const [message] = await received.waitFor(1);
+    expect(texts([message as { content: { type: string } }])).toEqual(["worth waiting for"]);
+    expect(undecryptable.items).toHaveLength(0);
+  });
+
   it("drops duplicated deliveries: each stanza is handled once", async () => {
     const { wa, alice, bob } = await startAliceAndBob();
     await wa.admin.duplicateDeliveries(3);

@@ -33,7 +33,10 @@ async function onMessage(context: IncomingContext, stanza: MessageStanza): Promi
   try {
     content = await openEnvelope(context, stanza.id, stanza.from_device, stanza.ciphertext);
   } catch (error) {
-    context.events.emit("decrypt_error", { stanza, error: error instanceof Error ? error : new Error(String(error)) });
+    // Looking up the sender's keys can fail on the network: that stanza must come again, not
+    // be skipped as undecryptable (the realtime does not acknowledge a stanza that throws).
+    if (!(error instanceof DecryptError) && !(error instanceof SyntaxError)) throw error;
+    context.events.emit("decrypt_error", { stanza, error });
     return;
   }
   const routed = { id: stanza.id, chat: stanza.chat, from: stanza.from, fromDevice: stanza.from_device, fromMe: stanza.from_me, t: stanza.t };
