@@ -26,6 +26,7 @@ export function registerDev(program: Command): void {
         });
         process.stdout.write(connectionInstructions(env, options.data));
         await stopOnSignal(env.app);
+        await env.simnet?.stop();
         await env.synapse.stop();
       }),
     );

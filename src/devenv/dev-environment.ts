@@ -14,6 +14,8 @@ import { buildRegistration, generateTokens } from "../matrix/registration.js";
 import { existingTokens, writeRegistrationFile } from "../matrix/registration-file.js";
 import { registerMatrixUser } from "./matrix-admin.js";
 import { startSynapse, type RunningSynapse } from "./synapse.js";
+import { NETWORK_IDS } from "../network/ids.js";
+import { startSimnet, type RunningSimnet } from "../simnet/run.js";
 
 export interface DevOptions {
   dataDir: string;
@@ -24,6 +26,9 @@ export interface DevOptions {
 export interface DevEnvironment {
   app: App;
   synapse: RunningSynapse;
+  /** The simulated networks the config points at on this machine. */
+  simnet: RunningSimnet | undefined;
+  simnetDir: string;
   account: { userId: string; password: string };
 }
 
@@ -96,14 +101,29 @@ export async function startDevEnvironment(options: DevOptions): Promise<DevEnvir
     port,
     logger: logging.forModule("synapse"),
   });
+  let simnet: RunningSimnet | undefined;
+  const simnetDir = join(dataDir, "simnet");
   try {
+    simnet = await startLocalNetworks(config, simnetDir);
     const account = await ensureAccount(dataDir, synapse);
     const app = await startApp({ config, registration, logging });
-    return { app, synapse, account };
+    return { app, synapse, simnet, simnetDir, account };
   } catch (error) {
+    await simnet?.stop();
     await synapse.stop();
     throw error;
   }
+}
+
+/** The enabled networks whose url is on this machine run as simulations, on the config's ports. */
+async function startLocalNetworks(config: ReturnType<typeof loadConfig>, dataDir: string): Promise<RunningSimnet | undefined> {
+  const local = NETWORK_IDS.filter((id) => {
+    const settings = config.networks[id];
+    return settings.enabled && ["127.0.0.1", "localhost"].includes(new URL(settings.url).hostname);
+  });
+  if (local.length === 0) return undefined;
+  const ports = Object.fromEntries(local.map((id) => [id, Number(new URL(config.networks[id].url).port || 80)]));
+  return startSimnet({ networks: local, dataDir, ports });
 }
 
 export function connectionInstructions(env: DevEnvironment, dataDir: string): string {
@@ -114,6 +134,15 @@ export function connectionInstructions(env: DevEnvironment, dataDir: string): st
     `  Log in as:   ${env.account.userId}`,
     `  Password:    ${env.account.password}   (kept in ${join(resolve(dataDir), "matrix-account.json")})`,
     `  Then:        start a direct chat with ${env.app.botUserId} and send "help".`,
+    ...(env.simnet
+      ? [
+          `  Networks:    ${env.simnet.servers.map((server) => `${server.id} ${server.url}`).join(", ")} (simulated; data in ${env.simnetDir})`,
+          `  WhatsApp:    make a phone:  crosschat simnet user whatsapp login +15551230001 -d ${env.simnetDir}`,
+          `               (it asks for the SMS code: crosschat simnet code whatsapp +15551230001 -d ${env.simnetDir})`,
+          `               then send "login whatsapp +15551230001" to the bot and approve its code with`,
+          `               crosschat simnet user whatsapp approve-link <code> -d ${env.simnetDir}`,
+        ]
+      : []),
     `  Everything lives in ${resolve(dataDir)}; Ctrl-C stops both the bridge and Synapse.`,
     "",
   ].join("\n");

@@ -47,6 +47,14 @@ const VERBS: Record<string, Verb> = {
   delete: { args: ["chat", "message"], summary: "delete (unsend) a message", run: (agent, [chat, id]) => agent.delete(chat!, id!) },
   read: { args: ["chat", "message"], summary: "mark a chat read up to a message", run: (agent, [chat, id]) => agent.markRead(chat!, id!) },
   typing: { args: ["chat"], summary: "say you are typing (--stop to stop)", run: (agent, [chat], o) => agent.typing(chat!, o.stop !== true) },
+  "approve-link": {
+    args: ["code"],
+    summary: "approve a device's pairing code, such as the bridge's (WhatsApp)",
+    run: async (agent, [code]) => {
+      if (!agent.approveLink) throw new UsageError(`${agent.network} does not link devices with a code`);
+      return agent.approveLink(code!);
+    },
+  },
 };
 
 const HELP_VERBS = [

@@ -54,6 +54,11 @@ export interface UserAgent {
   delete(chat: string, messageId: string): Promise<void>;
   markRead(chat: string, messageId: string): Promise<void>;
   typing(chat: string, typing: boolean): Promise<void>;
+  /**
+   * Approves another device's login code on this one, as a phone approves a companion (a
+   * bridge) on WhatsApp; absent on networks that link devices otherwise.
+   */
+  approveLink?(code: string): Promise<string>;
   /** Streams events until the returned function is called; resumes across dropped connections. */
   listen(onEvent: (event: AgentEvent) => void): Promise<() => Promise<void>>;
   /** Ends the session on the server (its token stops working), then closes. */

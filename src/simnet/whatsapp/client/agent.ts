@@ -17,6 +17,12 @@ export class WhatsappAgent implements UserAgent {
     return this.client.jid;
   }
 
+  async approveLink(code: string): Promise<string> {
+    const request = await this.client.pairingRequest(code);
+    const linked = await this.client.approvePairing(code);
+    return `linked "${request.device_name}" as ${linked.device_jid}`;
+  }
+
   async chats(): Promise<AgentChat[]> {
     return (await this.client.api.chats()).map((chat) => ({ id: chat.jid, kind: chat.kind, title: chat.title, members: chat.members }));
   }
