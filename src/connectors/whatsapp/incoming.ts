@@ -19,7 +19,7 @@ import type {
 } from "../../network/index.js";
 import type { WhatsappClient } from "../../simnet/whatsapp/client/client.js";
 import type { MessageContent } from "../../simnet/whatsapp/client/content.js";
-import type { IncomingEdit, IncomingMessage, IncomingReaction, IncomingRevoke } from "../../simnet/whatsapp/client/events.js";
+import type { IncomingEdit, IncomingMessage, IncomingReaction, IncomingRevoke, Routed } from "../../simnet/whatsapp/client/events.js";
 import type { ChatStateStanza, NotificationStanza, PresenceStanza, ReceiptStanza } from "../../simnet/whatsapp/protocol.js";
 import { messageFile, pictureFile } from "./files.js";
 import { chatKindOf } from "./ids.js";
@@ -60,15 +60,18 @@ export function bodyOf(client: WhatsappClient, content: MessageContent, editedTe
   }
 }
 
+/** Where, from whom and when: the part every event built from a routed envelope shares. */
+function routed(envelope: Routed) {
+  return { chat: chatRef(envelope.chat), sender: { id: envelope.from, isMe: envelope.fromMe }, timestamp: envelope.t };
+}
+
 export function messageEvent(client: WhatsappClient, message: IncomingMessage): MessageEvent | undefined {
   const body = bodyOf(client, message.content);
   if (!body) return undefined;
   const quoted = message.content.quoted;
   return {
     type: "message",
-    chat: chatRef(message.chat),
-    sender: { id: message.from, isMe: message.fromMe },
-    timestamp: message.t,
+    ...routed(message),
     id: message.id,
     body,
     ...(quoted ? { replyTo: { id: quoted.id, sender: quoted.participant } } : {}),
@@ -78,9 +81,7 @@ export function messageEvent(client: WhatsappClient, message: IncomingMessage): 
 export function editEvent(edit: IncomingEdit): RemoteEvent {
   return {
     type: "edit",
-    chat: chatRef(edit.chat),
-    sender: { id: edit.from, isMe: edit.fromMe },
-    timestamp: edit.t,
+    ...routed(edit),
     id: edit.id,
     target: edit.target,
     text: fromWhatsapp(edit.text, edit.mentions ?? []),
@@ -88,12 +89,12 @@ export function editEvent(edit: IncomingEdit): RemoteEvent {
 }
 
 export function reactionEvent(reaction: IncomingReaction): RemoteEvent {
-  const base = { chat: chatRef(reaction.chat), sender: { id: reaction.from, isMe: reaction.fromMe }, timestamp: reaction.t, target: reaction.target };
+  const base = { ...routed(reaction), target: reaction.target };
   return reaction.emoji === "" ? { type: "reaction-removed", ...base } : { type: "reaction", ...base, emoji: reaction.emoji };
 }
 
 export function deleteEvent(revoke: IncomingRevoke): RemoteEvent {
-  return { type: "delete", chat: chatRef(revoke.chat), sender: { id: revoke.from, isMe: revoke.fromMe }, timestamp: revoke.t, target: revoke.target };
+  return { type: "delete", ...routed(revoke), target: revoke.target };
 }
 
 export function receiptEvent(receipt: ReceiptStanza): ReceiptEvent {

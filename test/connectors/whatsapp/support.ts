@@ -7,58 +7,27 @@
 import { afterEach } from "@jest/globals";
 import { createWhatsappConnector } from "../../../src/connectors/whatsapp/index.js";
 import type { ConnectionState, ConnectorLogger, LoginStep, NetworkConnector, NetworkSession, NewLogin, RemoteEvent, RemoteEventSink } from "../../../src/network/index.js";
-import { WhatsappAdminClient } from "../../../src/simnet/whatsapp/client/admin.js";
-import { WhatsappClient, type ClientOptions } from "../../../src/simnet/whatsapp/client/client.js";
-import type { WhatsappEvents } from "../../../src/simnet/whatsapp/client/events.js";
-import { requestSmsCode, verifySmsCode } from "../../../src/simnet/whatsapp/client/login.js";
-import { createWhatsappNetwork, type WhatsappOptions } from "../../../src/simnet/whatsapp/index.js";
+import type { WhatsappClient } from "../../../src/simnet/whatsapp/client/client.js";
 import { phoneOf } from "../../../src/simnet/whatsapp/protocol.js";
-import { startTestNetwork, type TestNetwork } from "../../simnet/support/network.js";
+import { errorCode, nextPhone, record, registerPhone, startWhatsapp as startNetwork, type Recorder, type WaTest } from "../../simnet/whatsapp/support.js";
 
-export interface Wa {
-  net: TestNetwork;
-  admin: WhatsappAdminClient;
+export interface Wa extends WaTest {
   connector: NetworkConnector;
-  /** The network's clock, when the test asked for one it can move. */
-  clock: { now: number };
 }
 
 const sessions: NetworkSession[] = [];
-const phones: WhatsappClient[] = [];
-const networks: TestNetwork[] = [];
 
-// Sessions and phones first: a network that stopped under them would have them reconnecting.
 afterEach(async () => {
   await Promise.all(sessions.splice(0).map((session) => session.stop().catch(() => {})));
-  await Promise.all(phones.splice(0).map((phone) => phone.disconnect()));
-  await Promise.all(networks.splice(0).map((net) => net.stop()));
 });
 
-export async function startWhatsapp(options: WhatsappOptions & { fakeClock?: boolean } = {}): Promise<Wa> {
-  const clock = { now: Date.now() };
-  const definition = createWhatsappNetwork({ ...options, rateLimits: { sendsPerMinute: 100_000, codeRequestsPerHour: 1000, ...options.rateLimits } });
-  const net = await startTestNetwork(definition, options.fakeClock ? { now: () => clock.now } : {});
-  networks.push(net);
-  const connector = createWhatsappConnector({ url: net.url, backoff: { initialMs: 20, maxMs: 200 } });
-  return { net, admin: new WhatsappAdminClient(net.url, net.adminToken), connector, clock };
+/** The simulated network (phones come from the simnet tests' helpers) and a connector for it. */
+export async function startWhatsapp(options: Parameters<typeof startNetwork>[0] = {}): Promise<Wa> {
+  const wa = await startNetwork(options);
+  return { ...wa, connector: createWhatsappConnector({ url: wa.net.url, backoff: { initialMs: 20, maxMs: 200 } }) };
 }
 
-let counter = 0;
-/** A fresh fictional number, unique within the run. */
-export function nextPhone(): string {
-  counter += 1;
-  return `1555${String(process.pid % 1000).padStart(3, "0")}${String(counter).padStart(4, "0")}`;
-}
-
-/** A person's phone, registered with an SMS code read through the admin API. */
-export async function registerPhone(wa: Wa, name: string, options: ClientOptions & { phone?: string } = {}): Promise<WhatsappClient> {
-  const phone = options.phone ?? nextPhone();
-  await requestSmsCode(wa.net.url, phone);
-  const codes = await wa.admin.codes(phone);
-  const phoneClient = new WhatsappClient(await verifySmsCode(wa.net.url, phone, codes.sms?.code ?? "", { pushName: name }), options);
-  phones.push(phoneClient);
-  return phoneClient;
-}
+export { errorCode, nextPhone, record as recordPhone, registerPhone, type Recorder as PhoneRecorder };
 
 /** Links the bridge to the phone's account through the connector's login flow. */
 export async function linkBridge(wa: Wa, phone: WhatsappClient): Promise<NewLogin> {
@@ -170,52 +139,4 @@ export async function aliceWithBridge(options: Parameters<typeof startWhatsapp>[
   const login = await linkBridge(wa, alice);
   const { session, sink } = connectBridge(wa, login);
   return { wa, alice, bob, login, session, sink };
-}
-
-export interface PhoneRecorder<K extends keyof WhatsappEvents> {
-  items: WhatsappEvents[K][];
-  waitFor(count: number, match?: (event: WhatsappEvents[K]) => boolean): Promise<WhatsappEvents[K][]>;
-}
-
-/** What a phone receives of one kind. */
-export function recordPhone<K extends keyof WhatsappEvents>(phone: WhatsappClient, type: K): PhoneRecorder<K> {
-  const items: WhatsappEvents[K][] = [];
-  const waiters = new Set<() => void>();
-  phone.events.on(type, (event) => {
-    items.push(event);
-    for (const wake of [...waiters]) wake();
-  });
-  return {
-    items,
-    waitFor(count, match = () => true) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const matching = items.filter(match);
-          if (matching.length < count) return;
-          cleanup();
-          resolve(matching.slice(0, count));
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`waited for ${count} '${String(type)}' events on the phone, got ${items.filter(match).length}`));
-        }, 5000);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
-  };
-}
-
-/** The NetworkError code a promise rejected with. */
-export async function errorCode(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return String((error as { code?: unknown }).code ?? (error as Error).message);
-  }
-  throw new Error("expected the call to fail, but it succeeded");
 }

@@ -8,7 +8,7 @@ import { newMessageId } from "../../../src/simnet/whatsapp/client/client.js";
 import { waitForEvent } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, isNoticeFrom } from "../support/bridge.js";
 import { readRegistrationFile } from "../../../src/matrix/registration-file.js";
-import { contact, directPortal, messageIn, whatsappScene, type WhatsappScene } from "./support.js";
+import { directChat, messageIn, type WhatsappScene } from "./support.js";
 
 /** Pushes a transaction to the daemon the way the homeserver does. */
 function putTransaction(scene: WhatsappScene, txnId: string, events: unknown[]): Promise<Response> {
@@ -20,18 +20,10 @@ function putTransaction(scene: WhatsappScene, txnId: string, events: unknown[]):
   });
 }
 
-async function chat() {
-  const scene = await whatsappScene();
-  const bob = await contact(scene.wa, "Bob");
-  await bob.phone.sendText(scene.alicePhone.jid, "hi");
-  const roomId = await directPortal(scene, "Bob");
-  await messageIn(scene.alice.client, roomId, /^hi$/);
-  return { scene, bob, roomId };
-}
 
 describe("bad input from Matrix", () => {
   it("skips unknown event types, answers unusable messages with a notice, and keeps bridging", async () => {
-    const { scene, bob, roomId } = await chat();
+    const { scene, bob, roomId } = await directChat();
     const client = scene.alice.client;
     await client.sendEvent(roomId, "org.example.unknown" as never, { anything: true } as never);
     // Synapse refuses messages without a string body or msgtype, so those come as a raw
@@ -72,7 +64,7 @@ describe("bad input from Matrix", () => {
 
 describe("bad input from WhatsApp", () => {
   it("skips a message that cannot be decrypted and bridges the next one", async () => {
-    const { scene, bob, roomId } = await chat();
+    const { scene, bob, roomId } = await directChat();
     const devices = await bob.phone.api.chatDevices(scene.alicePhone.jid);
     const garbage = Object.fromEntries(devices.map((device) => [device.jid, Buffer.alloc(48, 7).toString("base64")]));
     await bob.phone.api.send({ id: newMessageId(), to: scene.alicePhone.jid, kind: "message", copies: garbage });

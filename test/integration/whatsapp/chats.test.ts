@@ -4,11 +4,10 @@
  */
 import { describe, expect, it } from "@jest/globals";
 import { phoneOf } from "../../../src/simnet/whatsapp/protocol.js";
-import { registerPhone } from "../../simnet/whatsapp/support.js";
 import { waitForEvent } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, command, isNoticeFrom, matrixUser, openManagementRoom, startBridge, timeline, waitForPortal } from "../support/bridge.js";
 import { contact, directPortal, ghostOf, linkThroughBot, messageIn, whatsappScene } from "./support.js";
-import { startWhatsapp } from "../../simnet/whatsapp/support.js";
+import { registerPhone, startWhatsapp } from "../../simnet/whatsapp/support.js";
 
 describe("portals for chats", () => {
   it("brings in the chats the phone already has when the user logs in", async () => {

@@ -8,16 +8,8 @@ import { randomBytes } from "node:crypto";
 import type { MatrixClient } from "matrix-js-sdk";
 import { waitForEvent } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, isNoticeFrom } from "../support/bridge.js";
-import { contact, directPortal, messageIn, whatsappScene } from "./support.js";
+import { directChat, messageIn } from "./support.js";
 
-async function chat() {
-  const scene = await whatsappScene();
-  const bob = await contact(scene.wa, "Bob");
-  await bob.phone.sendText(scene.alicePhone.jid, "hi");
-  const roomId = await directPortal(scene, "Bob");
-  await messageIn(scene.alice.client, roomId, /^hi$/);
-  return { scene, bob, roomId };
-}
 
 async function downloadMxc(client: MatrixClient, mxc: string): Promise<Buffer> {
   const url = client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, true);
@@ -33,7 +25,7 @@ async function upload(client: MatrixClient, data: Buffer, type: string, name: st
 
 describe("media from WhatsApp", () => {
   it("arrives as an m.image with the caption and the same bytes in the media repository", async () => {
-    const { scene, bob, roomId } = await chat();
+    const { scene, bob, roomId } = await directChat();
     const photo = randomBytes(4096);
     await bob.phone.sendMedia(scene.alicePhone.jid, { kind: "image", data: photo, mime: "image/jpeg", caption: "the view *today*", fileName: "view.jpg", width: 64, height: 48 });
     const event = await messageIn(scene.alice.client, roomId, /^the view today$/);
@@ -44,7 +36,7 @@ describe("media from WhatsApp", () => {
   });
 
   it("brings voice notes as MSC3245 voice messages, stickers as m.sticker, locations and contact cards", async () => {
-    const { scene, bob, roomId } = await chat();
+    const { scene, bob, roomId } = await directChat();
     const client = scene.alice.client;
     await bob.phone.sendVoiceNote(scene.alicePhone.jid, { data: randomBytes(2000), seconds: 4, waveform: [0, 50, 100] });
     const voice = await waitForEvent(client, (e) => e.getRoomId() === roomId && e.getContent()["msgtype"] === "m.audio", BRIDGE_WAIT_MS, "the voice note");
@@ -67,7 +59,7 @@ describe("media from WhatsApp", () => {
 
 describe("media from Matrix", () => {
   it("reaches WhatsApp as an encrypted image with its caption, and voice messages as voice notes", async () => {
-    const { scene, bob, roomId } = await chat();
+    const { scene, bob, roomId } = await directChat();
     const client = scene.alice.client;
     const photo = randomBytes(3000);
     const url = await upload(client, photo, "image/png", "plan.png");
@@ -92,7 +84,7 @@ describe("media from Matrix", () => {
   });
 
   it("answers a sticker over WhatsApp's 500 KB limit with a notice naming the limit", async () => {
-    const { scene, bob, roomId } = await chat();
+    const { scene, bob, roomId } = await directChat();
     const client = scene.alice.client;
     const big = randomBytes(600 * 1024);
     const url = await upload(client, big, "image/webp", "huge.webp");

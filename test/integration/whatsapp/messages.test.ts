@@ -4,18 +4,20 @@
  * with the real daemon, the test Synapse and the simulated WhatsApp server.
  */
 import { describe, expect, it } from "@jest/globals";
-import type { MatrixEvent } from "matrix-js-sdk";
+import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
 import { waitForEvent } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, command, isNoticeFrom } from "../support/bridge.js";
-import { contact, directPortal, ghostOf, messageIn, whatsappScene, type Contact, type WhatsappScene } from "./support.js";
+import { directChat, ghostOf, messageIn, whatsappScene } from "./support.js";
 
-async function chatWithBob(): Promise<{ scene: WhatsappScene; bob: Contact; roomId: string }> {
-  const scene = await whatsappScene();
-  const bob = await contact(scene.wa, "Bob");
-  await bob.phone.sendText(scene.alicePhone.jid, "hello Alice");
-  const roomId = await directPortal(scene, "Bob");
-  await messageIn(scene.alice.client, roomId, /^hello Alice$/);
-  return { scene, bob, roomId };
+
+/** A Matrix edit of `target`, as clients send it. */
+function sendEdit(client: MatrixClient, roomId: string, target: string, text: string) {
+  return client.sendMessage(roomId, {
+    msgtype: "m.text",
+    body: `* ${text}`,
+    "m.new_content": { msgtype: "m.text", body: text },
+    "m.relates_to": { rel_type: "m.replace", event_id: target },
+  } as never);
 }
 
 const relatesTo = (event: MatrixEvent) => event.getContent()["m.relates_to"] as Record<string, unknown> | undefined;
@@ -42,7 +44,7 @@ describe("logging in to WhatsApp through the bot", () => {
 
 describe("WhatsApp -> Matrix in a direct chat", () => {
   it("creates the portal named after the contact and keeps markup, sender and the WhatsApp timestamp", async () => {
-    const { scene, bob, roomId } = await chatWithBob();
+    const { scene, bob, roomId } = await directChat("hello Alice");
     const ack = await bob.phone.sendText(scene.alicePhone.jid, "*bold* _italic_ ~gone~ `code`");
     const event = await messageIn(scene.alice.client, roomId, /^bold italic gone code$/);
     expect(event.getSender()).toBe(ghostOf(scene, bob.phone));
@@ -53,7 +55,7 @@ describe("WhatsApp -> Matrix in a direct chat", () => {
   });
 
   it("turns a WhatsApp reply, edit, reaction, reaction removal and delete into their Matrix forms", async () => {
-    const { scene, bob, roomId } = await chatWithBob();
+    const { scene, bob, roomId } = await directChat("hello Alice");
     const client = scene.alice.client;
     const first = await bob.phone.sendText(scene.alicePhone.jid, "lunch?");
     const original = await messageIn(client, roomId, /^lunch\?$/);
@@ -81,7 +83,7 @@ describe("WhatsApp -> Matrix in a direct chat", () => {
 
 describe("Matrix -> WhatsApp in a direct chat", () => {
   it("sends HTML formatting as WhatsApp markup with a plain body's meaning kept", async () => {
-    const { scene, bob, roomId } = await chatWithBob();
+    const { scene, bob, roomId } = await directChat("hello Alice");
     await scene.alice.client.sendHtmlMessage(roomId, "bold and italic", "<strong>bold</strong> and <em>italic</em>");
     const [message] = await bob.messages.waitFor(1, (m) => m.content.type === "text" && m.content.text.includes("bold"), BRIDGE_WAIT_MS);
     expect(message?.content).toMatchObject({ type: "text", text: "*bold* and _italic_" });
@@ -89,7 +91,7 @@ describe("Matrix -> WhatsApp in a direct chat", () => {
   });
 
   it("sends emotes with a star and notices as text", async () => {
-    const { scene, bob, roomId } = await chatWithBob();
+    const { scene, bob, roomId } = await directChat("hello Alice");
     await scene.alice.client.sendEmoteMessage(roomId, "waves");
     await scene.alice.client.sendNotice(roomId, "automated note");
     const texts = await bob.messages.waitFor(2, (m) => m.content.type === "text" && m.content.text !== "hello Alice", BRIDGE_WAIT_MS);
@@ -97,7 +99,7 @@ describe("Matrix -> WhatsApp in a direct chat", () => {
   });
 
   it("sends replies, edits, one reaction per person and deletes, and tells the sender about a second reaction", async () => {
-    const { scene, bob, roomId } = await chatWithBob();
+    const { scene, bob, roomId } = await directChat("hello Alice");
     const client = scene.alice.client;
     const bobsMessage = await messageIn(client, roomId, /^hello Alice$/);
 
@@ -109,12 +111,7 @@ describe("Matrix -> WhatsApp in a direct chat", () => {
     const [sent] = await bob.messages.waitFor(1, (m) => m.content.type === "text" && m.content.text === "hi Bob", BRIDGE_WAIT_MS);
     expect(sent?.content.quoted?.participant).toBe(bob.phone.jid);
 
-    await client.sendMessage(roomId, {
-      msgtype: "m.text",
-      body: "* hi Bob!",
-      "m.new_content": { msgtype: "m.text", body: "hi Bob!" },
-      "m.relates_to": { rel_type: "m.replace", event_id: mine },
-    } as never);
+    await sendEdit(client, roomId, mine, "hi Bob!");
     const [edit] = await bob.edits.waitFor(1, () => true, BRIDGE_WAIT_MS);
     expect(edit).toMatchObject({ target: sent?.id, text: "hi Bob!" });
 
@@ -131,15 +128,10 @@ describe("Matrix -> WhatsApp in a direct chat", () => {
   });
 
   it("ignores an edit of someone else's message, which Matrix does not allow either", async () => {
-    const { scene, bob, roomId } = await chatWithBob();
+    const { scene, bob, roomId } = await directChat("hello Alice");
     const client = scene.alice.client;
     const bobs = await messageIn(client, roomId, /^hello Alice$/);
-    await client.sendMessage(roomId, {
-      msgtype: "m.text",
-      body: "* changed",
-      "m.new_content": { msgtype: "m.text", body: "changed" },
-      "m.relates_to": { rel_type: "m.replace", event_id: bobs.getId() as string },
-    } as never);
+    await sendEdit(client, roomId, bobs.getId() as string, "changed");
     // Events of a room are bridged in order: once a later message is on WhatsApp, the edit was handled.
     await client.sendTextMessage(roomId, "later");
     await bob.messages.waitFor(1, (m) => m.content.type === "text" && m.content.text === "later", BRIDGE_WAIT_MS);
@@ -147,7 +139,7 @@ describe("Matrix -> WhatsApp in a direct chat", () => {
   });
 
   it("refuses an edit past WhatsApp's 15 minutes, and a delete past 48 hours, each with one notice", async () => {
-    const { scene, bob, roomId } = await chatWithBob();
+    const { scene, bob, roomId } = await directChat("hello Alice");
     const client = scene.alice.client;
     // The WhatsApp server's clock runs 49 hours behind while Alice's message is sent, so the
     // message it records is already that old by the time she edits it.
@@ -156,12 +148,7 @@ describe("Matrix -> WhatsApp in a direct chat", () => {
     const { event_id: mine } = await client.sendTextMessage(roomId, "old news");
     await bob.messages.waitFor(1, (m) => m.content.type === "text" && m.content.text === "old news", BRIDGE_WAIT_MS);
     offset.ms = 0;
-    await client.sendMessage(roomId, {
-      msgtype: "m.text",
-      body: "* new news",
-      "m.new_content": { msgtype: "m.text", body: "new news" },
-      "m.relates_to": { rel_type: "m.replace", event_id: mine },
-    } as never);
+    await sendEdit(client, roomId, mine, "new news");
     const notice = await waitForEvent(client, isNoticeFrom(scene.bot, roomId, /edit was not sent/), BRIDGE_WAIT_MS, "the edit's refusal");
     expect(String(notice.getContent()["body"])).toMatch(/allows edits only within 15 minutes of sending, and this message is \d+ minutes old/);
     await client.redactEvent(roomId, mine);

@@ -6,16 +6,8 @@ import { ClientEvent, RoomMemberEvent, type MatrixEvent, type RoomMember } from 
 import { waitForEvent } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, command, isNoticeFrom } from "../support/bridge.js";
 import { record } from "../../simnet/whatsapp/support.js";
-import { contact, directPortal, ghostOf, messageIn, whatsappScene } from "./support.js";
+import { directChat, ghostOf } from "./support.js";
 
-async function chat() {
-  const scene = await whatsappScene();
-  const bob = await contact(scene.wa, "Bob");
-  await bob.phone.sendText(scene.alicePhone.jid, "hi");
-  const roomId = await directPortal(scene, "Bob");
-  const hi = await messageIn(scene.alice.client, roomId, /^hi$/);
-  return { scene, bob, roomId, hi };
-}
 
 function until<T>(check: () => T | undefined, what: string, timeoutMs = BRIDGE_WAIT_MS): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -32,14 +24,14 @@ function until<T>(check: () => T | undefined, what: string, timeoutMs = BRIDGE_W
 
 describe("receipts", () => {
   it("marks a WhatsApp message read on WhatsApp when the Matrix user reads it", async () => {
-    const { scene, bob, hi } = await chat();
+    const { scene, bob, first: hi } = await directChat();
     await scene.alice.client.sendReadReceipt(hi);
     const [receipt] = await bob.receipts.waitFor(1, (r) => r.kind === "read", BRIDGE_WAIT_MS);
     expect(receipt?.from).toBe(scene.alicePhone.jid);
   });
 
   it("shows the contact's read receipt on the Matrix message they read", async () => {
-    const { scene, bob, roomId } = await chat();
+    const { scene, bob, roomId } = await directChat();
     await scene.alice.client.sendTextMessage(roomId, "did you see this?");
     const [sent] = await bob.messages.waitFor(1, (m) => m.content.type === "text" && m.content.text === "did you see this?", BRIDGE_WAIT_MS);
     await bob.phone.markRead(scene.alicePhone.jid, [sent?.id as string]);
@@ -55,7 +47,7 @@ describe("receipts", () => {
 
 describe("typing and presence", () => {
   it("shows the contact typing in Matrix, and Matrix typing on WhatsApp", async () => {
-    const { scene, bob, roomId } = await chat();
+    const { scene, bob, roomId } = await directChat();
     const ghost = ghostOf(scene, bob.phone);
     const typing = new Promise<void>((resolve) => {
       scene.alice.client.on(RoomMemberEvent.Typing, (_e: MatrixEvent, member: RoomMember) => {
@@ -72,7 +64,7 @@ describe("typing and presence", () => {
   });
 
   it("shows the contact's WhatsApp presence on their ghost", async () => {
-    const { scene, bob } = await chat();
+    const { scene, bob } = await directChat();
     const ghost = ghostOf(scene, bob.phone);
     const online = new Promise<void>((resolve) => {
       const check = (event?: MatrixEvent) => {
@@ -88,7 +80,7 @@ describe("typing and presence", () => {
 
 describe("a login revoked on the phone", () => {
   it("is marked logged out and the user is told in the management room how to log in again", async () => {
-    const { scene } = await chat();
+    const { scene } = await directChat();
     const devices = await scene.wa.admin.devices(scene.alicePhone.jid);
     const bridgeDevice = devices.find((d) => d.name === "crosschat");
     await scene.alicePhone.api.unlinkDevice(bridgeDevice?.jid as string);

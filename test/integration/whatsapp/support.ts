@@ -91,3 +91,13 @@ export function messageIn(client: MatrixClient, roomId: string, body: RegExp, se
 export function ghostOf(scene: WhatsappScene, phone: WhatsappClient): string {
   return `@whatsapp_${phoneOf(phone.jid)}:${scene.bridge.config.homeserver.domain}`;
 }
+
+/** Alice's direct chat with Bob, started by Bob's `firstText`: the portal exists and has it. */
+export async function directChat(firstText = "hi"): Promise<{ scene: WhatsappScene; bob: Contact; roomId: string; first: MatrixEvent }> {
+  const scene = await whatsappScene();
+  const bob = await contact(scene.wa, "Bob");
+  await bob.phone.sendText(scene.alicePhone.jid, firstText);
+  const roomId = await directPortal(scene, "Bob");
+  const first = await messageIn(scene.alice.client, roomId, new RegExp(`^${firstText.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+  return { scene, bob, roomId, first };
+}
