@@ -15,6 +15,7 @@ import { CommandRegistry } from "./matrix/bot/commands.js";
 import { MatrixHandler } from "./matrix/matrix-handler.js";
 import { MatrixSide } from "./matrix/matrix-side.js";
 import { registrationMismatches, type Registration } from "./matrix/registration.js";
+import { readRegistrationFile } from "./matrix/registration-file.js";
 import { createLogging, type Logging } from "./logging/logger.js";
 import { routeLibraryLogs } from "./logging/library-logs.js";
 import { openDatabase, type Storage } from "./storage/index.js";
@@ -74,7 +75,13 @@ export async function startApp(options: AppOptions): Promise<App> {
       onEphemeral: async (event) => handler?.onEphemeral(event),
     });
     const botActions = matrix.botActions();
-    const homeserver = new AppserviceHomeserver(config.homeserver.url, registration.as_token, matrix.botUserId);
+    const homeserver = new AppserviceHomeserver({
+      homeserverUrl: config.homeserver.url,
+      asToken: registration.as_token,
+      botUserId: matrix.botUserId,
+      ownedUsers: registration.namespaces.users.map((entry) => new RegExp(`^${entry.regex}$`)),
+      ...(await doublePuppeting(config, logging)),
+    });
     core = new BridgeCore({
       config,
       storage,
@@ -115,6 +122,27 @@ export async function startApp(options: AppOptions): Promise<App> {
     networks: core.networks,
   });
   return runningApp(matrix, core, storage, logging);
+}
+
+/**
+ * The double-puppeting token, if the config names its registration and the homeserver accepts
+ * it. Without it the bridge still runs: what users do elsewhere comes from their ghosts.
+ */
+async function doublePuppeting(config: Config, logging: Logging): Promise<{ doublePuppet?: { asToken: string; domain: string } }> {
+  const file = config.bridge.double_puppet_registration;
+  if (!file) return {};
+  const log = logging.forModule("app");
+  const puppet = readRegistrationFile(file);
+  logging.secrets.add(puppet.as_token);
+  const answer = await fetch(`${config.homeserver.url}/_matrix/client/v3/account/whoami`, {
+    headers: { authorization: `Bearer ${puppet.as_token}` },
+  }).catch((error: unknown) => ({ ok: false, status: 0, statusText: String(error) }));
+  if (!answer.ok) {
+    log.warn(`Double puppeting is off: the homeserver does not accept the token of ${file} (${answer.status}); add the file to its app_service_config_files`, { file });
+    return {};
+  }
+  log.info("Double puppeting is on", { file });
+  return { doublePuppet: { asToken: puppet.as_token, domain: config.homeserver.domain } };
 }
 
 function runningApp(matrix: MatrixSide, core: BridgeCore, storage: Storage, logging: Logging): App {

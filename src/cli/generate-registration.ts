@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/load.js";
-import { buildRegistration, generateTokens } from "../matrix/registration.js";
+import { buildDoublePuppetRegistration, buildRegistration, generateTokens } from "../matrix/registration.js";
 import { existingTokens, GENERATED_HEADER, writeRegistrationFile } from "../matrix/registration-file.js";
 import { runCommand } from "./failures.js";
 
@@ -21,9 +21,15 @@ export function registerGenerateRegistration(program: Command): void {
           registration,
           GENERATED_HEADER,
         );
+        process.stdout.write(`Wrote ${options.file} (${kept ? "kept the existing tokens" : "with new tokens"}).\n`);
+        const puppetFile = config.bridge.double_puppet_registration;
+        if (puppetFile) {
+          const keptPuppet = options.regenerateTokens ? undefined : existingTokens(puppetFile);
+          writeRegistrationFile(puppetFile, buildDoublePuppetRegistration(config, keptPuppet ?? generateTokens()), GENERATED_HEADER);
+          process.stdout.write(`Wrote ${puppetFile}, the double-puppeting registration (${keptPuppet ? "kept its token" : "with a new token"}).\n`);
+        }
         process.stdout.write(
-          `Wrote ${options.file} (${kept ? "kept the existing tokens" : "with new tokens"}). ` +
-            "Add it to the homeserver's app_service_config_files and restart the homeserver.\n",
+          `Add ${puppetFile ? "both files" : "it"} to the homeserver's app_service_config_files and restart the homeserver.\n`,
         );
       }),
     );

@@ -139,6 +139,8 @@ export const ConfigSchema = z
       .strictObject({
         backfill_limit: z.number().int().min(0).max(1000).default(20),
         command_prefix: z.string().min(1).regex(/^\S+$/, "expected a prefix without spaces, such as !cc").default("!cc"),
+        // The double-puppeting registration (see generate-registration); unset turns it off.
+        double_puppet_registration: unsetWhenEmpty(z.string().min(1)),
       })
       .prefault({}),
     permissions: z

@@ -25,7 +25,7 @@ import { describeRefusal, withRetries } from "./deliver.js";
 import type { Ghosts } from "./ghosts.js";
 import { networkKey } from "./keys.js";
 import type { ActiveLogin, Logins } from "./logins.js";
-import type { MatrixPort } from "./matrix-port.js";
+import { DOUBLE_PUPPET_MARK, type MatrixPort } from "./matrix-port.js";
 import { NETWORK_NAMES, POWER } from "./portals.js";
 import type { KeyedSerialQueue } from "./serial-queue.js";
 
@@ -59,7 +59,7 @@ export class MatrixEvents {
 
   /** A room event from the homeserver; resolves once bridged to every portal of the room. */
   async onEvent(event: MatrixEvent): Promise<void> {
-    const portals = this.portalsFor(event.room_id, event.sender);
+    const portals = this.portalsFor(event.room_id, event.sender, event.content);
     await Promise.all(
       portals.map((portal) => this.options.queue.run(`portal:${portal.id}`, () => this.forPortal(portal, event))),
     );
@@ -82,8 +82,9 @@ export class MatrixEvents {
     }
   }
 
-  private portalsFor(roomId: string, sender: string): Portal[] {
-    if (this.options.isBridgeUser(sender)) return [];
+  private portalsFor(roomId: string, sender: string, content: Record<string, unknown> = {}): Portal[] {
+    // The bridge's own echo: from the bot or a ghost, or sent as the user by double puppeting.
+    if (this.options.isBridgeUser(sender) || content[DOUBLE_PUPPET_MARK] === true) return [];
     const portals = this.options.storage.portals.findByRoom(roomId).filter((p): p is Portal => p.roomId !== undefined);
     if (portals.length === 0) return [];
     if (permissionLevelOf(sender, this.options.permissions) === "block") {

@@ -14,6 +14,9 @@ export interface CreateRoomOptions {
   powerLevels: Record<string, unknown>;
 }
 
+/** The content key on events the bridge sent as a real Matrix user (double puppeting). */
+export const DOUBLE_PUPPET_MARK = "dev.crosschat.double_puppet";
+
 export interface SendOptions {
   /** Same on every retry of the same logical send, so the homeserver stores one event. */
   txnId: string;
@@ -23,6 +26,11 @@ export interface SendOptions {
 
 export interface MatrixPort {
   readonly botUserId: string;
+  /**
+   * Whether the bridge may act as this user: the bot and ghosts always; a real Matrix user only
+   * with double puppeting on (and only on our own server).
+   */
+  canActAs(userId: string): boolean;
   /** Creates the user if the homeserver does not know it yet. */
   ensureRegistered(userId: string): Promise<void>;
   setDisplayName(userId: string, name: string): Promise<void>;

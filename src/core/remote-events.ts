@@ -58,6 +58,9 @@ const CREATES_ROOM = new Set<RemoteEvent["type"]>(["message", "membership", "cha
 const TYPING_TIMEOUT_MS = 15_000;
 
 export class RemoteEvents {
+  /** Users the homeserver would not let the bridge act as, despite double puppeting. */
+  private readonly puppetRefused = new Set<string>();
+
   constructor(private readonly options: RemoteEventsOptions) {}
 
   /** Bridges one event; resolves when it is in Matrix (or deliberately skipped). */
@@ -260,9 +263,10 @@ export class RemoteEvents {
   }
 
   private async onReceipt(portal: PortalRecord & { roomId: string }, login: ActiveLogin, event: ReceiptEvent): Promise<void> {
-    // Matrix has read receipts only; "delivered" has no counterpart, and the user's own reads
-    // on the phone would need to be sent as the user.
-    if (event.kind === "delivered" || event.sender.isMe) return;
+    // Matrix has read receipts only: "delivered" has no counterpart. The user's own reads on the
+    // phone can be shown only as the user (double puppeting).
+    if (event.kind === "delivered") return;
+    if (event.sender.isMe && !this.options.matrix.canActAs(login.record.matrixUserId)) return;
     const { storage } = this.options;
     const newest = event.targets
       .map((id) => storage.messages.findRemote(portal.id, id))
@@ -270,7 +274,8 @@ export class RemoteEvents {
       .sort((a, b) => (a?.timestamp ?? 0) - (b?.timestamp ?? 0))
       .at(-1);
     if (!newest) return;
-    const reader = await this.senderUserId(portal, login, event.sender.id, false);
+    const reader = await this.senderUserId(portal, login, event.sender.id, event.sender.isMe);
+    if (event.sender.isMe && reader !== login.record.matrixUserId) return;
     await this.options.matrix.sendReadReceipt(reader, portal.roomId, newest.eventId);
   }
 
@@ -328,7 +333,11 @@ export class RemoteEvents {
   /** The Matrix user who speaks for a remote person in this room, joined and with a profile. */
   private async senderUserId(portal: PortalRecord & { roomId: string }, login: ActiveLogin, remote: RemoteUserId, isMe: boolean, join = true): Promise<string> {
     const { ghosts, portals } = this.options;
-    // Without double puppeting, what the user sends from their phone comes from their own ghost.
+    if (isMe) {
+      const puppet = await this.doublePuppet(portal, login);
+      if (puppet) return puppet;
+    }
+    // Without double puppeting, what the user does from their phone comes from their own ghost.
     const id = isMe ? login.record.remoteUserId : remote;
     let userId = ghosts.userId(portal.network, id);
     if (ghosts.knownName(portal.network, id) === undefined) {
@@ -339,6 +348,23 @@ export class RemoteEvents {
     }
     if (join) await portals.ensureGhostJoined(portal.roomId, userId);
     return userId;
+  }
+
+  /**
+   * The login's own Matrix account, joined to the room, when double puppeting can act as it;
+   * undefined otherwise. A refusal turns it off for that user (logged once), not the message.
+   */
+  private async doublePuppet(portal: PortalRecord & { roomId: string }, login: ActiveLogin): Promise<string | undefined> {
+    const userId = login.record.matrixUserId;
+    if (!this.options.matrix.canActAs(userId) || this.puppetRefused.has(userId)) return undefined;
+    try {
+      await this.options.portals.ensureGhostJoined(portal.roomId, userId);
+      return userId;
+    } catch (error) {
+      this.puppetRefused.add(userId);
+      this.options.logger.warn("Double puppeting failed for this user; their own actions come from their ghost instead", { user: userId, error });
+      return undefined;
+    }
   }
 
   /** Who stands for a chat member in the room: a bridged user's own account, or a ghost. */

@@ -31,6 +31,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Send `body` (a Buffer) with this content type instead of as JSON. */
   contentType?: string;
+  /** Another appservice token than the main one (double puppeting). */
+  token?: string;
 }
 
 const TIMEOUT_MS = 60_000;
@@ -59,7 +61,7 @@ export class HomeserverClient {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const headers: Record<string, string> = { authorization: `Bearer ${this.asToken}` };
+    const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? this.asToken}` };
     let body: string | Uint8Array | undefined;
     if (options.body !== undefined) {
       if (Buffer.isBuffer(options.body)) {

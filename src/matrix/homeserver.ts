@@ -2,22 +2,50 @@
  * The core's view of the homeserver (MatrixPort), implemented on the client-server API as the
  * appservice. Every call names the user it acts as.
  */
-import { randomUUID } from "node:crypto";
-import type { CreateRoomOptions, MatrixPort, SendOptions } from "../core/matrix-port.js";
+import { DOUBLE_PUPPET_MARK, type CreateRoomOptions, type MatrixPort, type SendOptions } from "../core/matrix-port.js";
 import { HomeserverClient, HomeserverError } from "./homeserver-client.js";
 
 const enc = encodeURIComponent;
+
 const CS = "/_matrix/client/v3";
+
+export interface HomeserverOptions {
+  homeserverUrl: string;
+  asToken: string;
+  botUserId: string;
+  /** The user namespaces of the main registration: users the main token acts as. */
+  ownedUsers: RegExp[];
+  /** The double-puppeting registration's token and the server whose users it covers. */
+  doublePuppet?: { asToken: string; domain: string };
+}
 
 export class AppserviceHomeserver implements MatrixPort {
   private readonly client: HomeserverClient;
+  readonly botUserId: string;
 
-  constructor(
-    homeserverUrl: string,
-    asToken: string,
-    readonly botUserId: string,
-  ) {
-    this.client = new HomeserverClient(homeserverUrl, asToken);
+  constructor(private readonly options: HomeserverOptions) {
+    this.client = new HomeserverClient(options.homeserverUrl, options.asToken);
+    this.botUserId = options.botUserId;
+  }
+
+  canActAs(userId: string): boolean {
+    return this.owns(userId) || this.puppetToken(userId) !== undefined;
+  }
+
+  private owns(userId: string): boolean {
+    return userId === this.botUserId || this.options.ownedUsers.some((regex) => regex.test(userId));
+  }
+
+  /** The token to act as a real user of our server, when double puppeting is on. */
+  private puppetToken(userId: string): string | undefined {
+    const puppet = this.options.doublePuppet;
+    return puppet && !this.owns(userId) && userId.endsWith(`:${puppet.domain}`) ? puppet.asToken : undefined;
+  }
+
+  /** Request options acting as `userId`, with the token that may. */
+  private as(userId: string): { as: string; token?: string } {
+    const token = this.puppetToken(userId);
+    return token ? { as: userId, token } : { as: userId };
   }
 
   async ensureRegistered(userId: string): Promise<void> {
@@ -33,11 +61,11 @@ export class AppserviceHomeserver implements MatrixPort {
   }
 
   async setDisplayName(userId: string, name: string): Promise<void> {
-    await this.client.request("PUT", `${CS}/profile/${enc(userId)}/displayname`, { as: userId, body: { displayname: name } });
+    await this.client.request("PUT", `${CS}/profile/${enc(userId)}/displayname`, { ...this.as(userId), body: { displayname: name } });
   }
 
   async setAvatar(userId: string, mxc: string): Promise<void> {
-    await this.client.request("PUT", `${CS}/profile/${enc(userId)}/avatar_url`, { as: userId, body: { avatar_url: mxc } });
+    await this.client.request("PUT", `${CS}/profile/${enc(userId)}/avatar_url`, { ...this.as(userId), body: { avatar_url: mxc } });
   }
 
   async createRoom(options: CreateRoomOptions): Promise<string> {
@@ -60,32 +88,33 @@ export class AppserviceHomeserver implements MatrixPort {
   }
 
   async invite(as: string, roomId: string, userId: string): Promise<void> {
-    await this.client.request("POST", `${CS}/rooms/${enc(roomId)}/invite`, { as, body: { user_id: userId } });
+    await this.client.request("POST", `${CS}/rooms/${enc(roomId)}/invite`, { ...this.as(as), body: { user_id: userId } });
   }
 
   async join(userId: string, roomId: string): Promise<void> {
-    await this.client.request("POST", `${CS}/join/${enc(roomId)}`, { as: userId, body: {} });
+    await this.client.request("POST", `${CS}/join/${enc(roomId)}`, { ...this.as(userId), body: {} });
   }
 
   async leave(userId: string, roomId: string, reason?: string): Promise<void> {
-    await this.client.request("POST", `${CS}/rooms/${enc(roomId)}/leave`, { as: userId, body: reason ? { reason } : {} });
+    await this.client.request("POST", `${CS}/rooms/${enc(roomId)}/leave`, { ...this.as(userId), body: reason ? { reason } : {} });
   }
 
   async kick(as: string, roomId: string, userId: string, reason?: string): Promise<void> {
-    await this.client.request("POST", `${CS}/rooms/${enc(roomId)}/kick`, { as, body: { user_id: userId, ...(reason ? { reason } : {}) } });
+    await this.client.request("POST", `${CS}/rooms/${enc(roomId)}/kick`, { ...this.as(as), body: { user_id: userId, ...(reason ? { reason } : {}) } });
   }
 
   async sendEvent(as: string, roomId: string, type: string, content: Record<string, unknown>, options: SendOptions): Promise<string> {
     const answer = await this.client.request<{ event_id: string }>("PUT", `${CS}/rooms/${enc(roomId)}/send/${enc(type)}/${enc(options.txnId)}`, {
-      as,
+      ...this.as(as),
       query: { ts: options.ts },
-      body: content,
+      // Marks what the bridge sent as a real user, so its echo is not bridged back.
+      body: this.puppetToken(as) ? { ...content, [DOUBLE_PUPPET_MARK]: true } : content,
     });
     return answer.event_id;
   }
 
   async sendState(as: string, roomId: string, type: string, stateKey: string, content: Record<string, unknown>): Promise<string> {
-    const answer = await this.client.request<{ event_id: string }>("PUT", `${CS}/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`, { as, body: content });
+    const answer = await this.client.request<{ event_id: string }>("PUT", `${CS}/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`, { ...this.as(as), body: content });
     return answer.event_id;
   }
 
@@ -100,26 +129,26 @@ export class AppserviceHomeserver implements MatrixPort {
 
   async redact(as: string, roomId: string, eventId: string, options: { txnId: string; reason?: string }): Promise<void> {
     await this.client.request("PUT", `${CS}/rooms/${enc(roomId)}/redact/${enc(eventId)}/${enc(options.txnId)}`, {
-      as,
+      ...this.as(as),
       body: options.reason ? { reason: options.reason } : {},
     });
   }
 
   async setTyping(as: string, roomId: string, typing: boolean, timeoutMs = 15_000): Promise<void> {
-    await this.client.request("PUT", `${CS}/rooms/${enc(roomId)}/typing/${enc(as)}`, { as, body: typing ? { typing, timeout: timeoutMs } : { typing } });
+    await this.client.request("PUT", `${CS}/rooms/${enc(roomId)}/typing/${enc(as)}`, { ...this.as(as), body: typing ? { typing, timeout: timeoutMs } : { typing } });
   }
 
   async sendReadReceipt(as: string, roomId: string, eventId: string): Promise<void> {
-    await this.client.request("POST", `${CS}/rooms/${enc(roomId)}/receipt/m.read/${enc(eventId)}`, { as, body: {} });
+    await this.client.request("POST", `${CS}/rooms/${enc(roomId)}/receipt/m.read/${enc(eventId)}`, { ...this.as(as), body: {} });
   }
 
   async setPresence(as: string, presence: "online" | "offline" | "unavailable"): Promise<void> {
-    await this.client.request("PUT", `${CS}/presence/${enc(as)}/status`, { as, body: { presence } });
+    await this.client.request("PUT", `${CS}/presence/${enc(as)}/status`, { ...this.as(as), body: { presence } });
   }
 
   async upload(as: string, data: Buffer, mimeType: string, fileName?: string): Promise<string> {
     const answer = await this.client.request<{ content_uri: string }>("POST", "/_matrix/media/v3/upload", {
-      as,
+      ...this.as(as),
       query: { filename: fileName },
       body: data,
       contentType: mimeType,
@@ -139,10 +168,5 @@ export class AppserviceHomeserver implements MatrixPort {
   async joinedMembers(roomId: string): Promise<string[]> {
     const answer = await this.client.request<{ joined: Record<string, unknown> }>("GET", `${CS}/rooms/${enc(roomId)}/joined_members`, { as: this.botUserId });
     return Object.keys(answer.joined ?? {});
-  }
-
-  /** A fresh transaction id for sends that have no remote identity to derive one from. */
-  static freshTxnId(): string {
-    return randomUUID();
   }
 }

@@ -128,3 +128,25 @@ export function registrationMismatches(actual: Registration, config: Config): st
   }
   return problems;
 }
+
+/**
+ * The double-puppeting registration: no URL (the homeserver sends it nothing) and a
+ * non-exclusive namespace over every user of the server, so its token may act as any of them.
+ * The bridge uses it only for its logged-in users, to make what they do elsewhere appear as
+ * done by their own Matrix account.
+ */
+export function buildDoublePuppetRegistration(config: Config, tokens: RegistrationTokens): Registration {
+  return {
+    id: `${config.appservice.id}-doublepuppet`,
+    url: null,
+    as_token: tokens.as_token,
+    hs_token: tokens.hs_token,
+    sender_localpart: `${config.appservice.bot.localpart}-doublepuppet`,
+    rate_limited: false,
+    namespaces: {
+      users: [{ exclusive: false, regex: `@.*:${escapeRegex(config.homeserver.domain)}` }],
+      aliases: [],
+      rooms: [],
+    },
+  };
+}

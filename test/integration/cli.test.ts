@@ -51,6 +51,21 @@ describe("crosschat check-config", () => {
 });
 
 describe("crosschat generate-registration", () => {
+  it("also writes the double-puppeting registration the config names, keeping its token when re-run", async () => {
+    const dir = tmp();
+    const puppetFile = join(dir, "doublepuppet.yaml");
+    const config = join(dir, "config.yaml");
+    writeFileSync(config, stringify({ homeserver: { url: "http://127.0.0.1:8008", domain: "example.org" }, bridge: { double_puppet_registration: puppetFile } }));
+    const first = await runCli(["generate-registration", "-c", config, "-f", join(dir, "registration.yaml")]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`Wrote ${puppetFile}, the double-puppeting registration (with a new token)`);
+    expect(first.stdout).toContain("Add both files to the homeserver's app_service_config_files");
+    const puppet = parse(readFileSync(puppetFile, "utf8")) as Record<string, unknown>;
+    expect(puppet).toMatchObject({ url: null, namespaces: { users: [{ exclusive: false, regex: "@.*:example\\.org" }] } });
+    await runCli(["generate-registration", "-c", config, "-f", join(dir, "registration.yaml")]);
+    expect((parse(readFileSync(puppetFile, "utf8")) as Record<string, unknown>)["as_token"]).toBe(puppet["as_token"]);
+  });
+
   it("writes a registration, keeps its tokens when re-run, and replaces them with --regenerate-tokens", async () => {
     const dir = tmp();
     const file = join(dir, "registration.yaml");

@@ -37,7 +37,7 @@ export default async function globalSetup() {
   const { ConfigSchema } = await fromDist("config/schema.js");
   const { freeLoopbackPort } = await fromDist("devenv/ports.js");
   const { startSynapse } = await fromDist("devenv/synapse.js");
-  const { buildRegistration, generateTokens } = await fromDist("matrix/registration.js");
+  const { buildDoublePuppetRegistration, buildRegistration, generateTokens } = await fromDist("matrix/registration.js");
 
   const tmpDir = await mkdtemp(join(tmpdir(), "crosschat-test-"));
   try {
@@ -47,20 +47,26 @@ export default async function globalSetup() {
     const hsUrl = `http://127.0.0.1:${hsPort}`;
     // The part of every test's config that the registration depends on; test-config.ts builds
     // on it, so what Synapse routes and what the daemon checks at start-up always agree.
+    // Double puppeting is on, as a self-hoster following the README has it.
+    const doublePuppetPath = join(tmpDir, "doublepuppet.yaml");
     const baseConfig = {
       homeserver: { url: hsUrl, domain: DOMAIN },
       appservice: { port: asPort, bind_address: "127.0.0.1", public_url: `http://127.0.0.1:${asPort}` },
+      bridge: { double_puppet_registration: doublePuppetPath },
       permissions: { "*": "relay", [DOMAIN]: "user" },
     };
-    const registration = buildRegistration(ConfigSchema.parse(baseConfig), generateTokens());
+    const parsed = ConfigSchema.parse(baseConfig);
+    const registration = buildRegistration(parsed, generateTokens());
     const registrationPath = join(tmpDir, "registration.yaml");
     await writeFile(registrationPath, stringify(registration), { mode: 0o600 });
+    const doublePuppet = buildDoublePuppetRegistration(parsed, generateTokens());
+    await writeFile(doublePuppetPath, stringify(doublePuppet), { mode: 0o600 });
 
     let synapse;
     try {
       synapse = await startSynapse({
         dataDir: join(tmpDir, "synapse"),
-        registrations: [registration],
+        registrations: [registration, doublePuppet],
         serverName: DOMAIN,
         port: hsPort,
         logger: winston.createLogger({

@@ -46,17 +46,6 @@ describe("portals for chats", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(timeline(scene.alice.client, roomId).map((e) => e.getContent()["body"])).toEqual(texts);
   });
-
-  it("shows what the user sends from their phone in the portal, from their own side", async () => {
-    const scene = await whatsappScene();
-    const bob = await contact(scene.wa, "Bob");
-    await bob.phone.sendText(scene.alicePhone.jid, "ping");
-    const roomId = await directPortal(scene, "Bob");
-    await scene.alicePhone.sendText(bob.phone.jid, "pong from my phone");
-    const event = await messageIn(scene.alice.client, roomId, /^pong from my phone$/);
-    expect([scene.alice.userId, ghostOf(scene, scene.alicePhone)]).toContain(event.getSender());
-    expect(event.getSender()).not.toBe(ghostOf(scene, bob.phone));
-  });
 });
 
 describe("relay mode", () => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { ConfigSchema } from "../../../src/config/schema.js";
 import { loadConfig } from "../../../src/config/load.js";
 import {
+  buildDoublePuppetRegistration,
   buildRegistration,
   generateTokens,
   registrationMismatches,
@@ -50,6 +51,19 @@ describe("the appservice registration", () => {
     const regex = new RegExp(`^${userNamespaceRegex("wa+{{id}}", "chat.example.org:8448")}$`);
     expect(regex.test("@wa+15551234567:chat.example.org:8448")).toBe(true);
     expect(regex.test("@waa15551234567:chatXexample.org:8448")).toBe(false);
+  });
+
+  it("builds a double-puppeting registration that covers the server's users without claiming them or receiving events", () => {
+    const puppet = buildDoublePuppetRegistration(config(), tokens);
+    expect(puppet).toMatchObject({
+      id: "crosschat-doublepuppet",
+      url: null,
+      sender_localpart: "crosschat-doublepuppet",
+      rate_limited: false,
+      namespaces: { users: [{ exclusive: false, regex: "@.*:example\\.org" }], aliases: [], rooms: [] },
+    });
+    expect(new RegExp(`^${puppet.namespaces.users[0]?.regex}$`).test("@alice:example.org")).toBe(true);
+    expect(new RegExp(`^${puppet.namespaces.users[0]?.regex}$`).test("@alice:example.org.evil")).toBe(false);
   });
 
   it("generates fresh, distinct, unguessable tokens", () => {
