@@ -56,6 +56,26 @@ describe("WhatsApp groups", () => {
     await waitForEvent(client, (e) => e.getRoomId() === roomId && e.getType() === "m.room.member" && e.getStateKey() === ghostOf(scene, carol.phone) && e.getContent()["membership"] === "leave", BRIDGE_WAIT_MS, "Carol's removal");
   });
 
+  it("brings the group picture in as the room avatar, and a new room avatar and topic out to WhatsApp", async () => {
+    const { scene, bob, group, roomId } = await groupScene();
+    const client = scene.alice.client;
+    await bob.phone.api.setGroupPicture(group.jid, Buffer.from("a jpeg, as far as anyone knows"));
+    await waitForEvent(client, (e) => e.getRoomId() === roomId && e.getType() === "m.room.avatar" && typeof e.getContent()["url"] === "string", BRIDGE_WAIT_MS, "the room avatar");
+
+    const before = (await bob.phone.api.group(group.jid)).picture;
+    await client.setRoomTopic(roomId, "Bring chalk");
+    const { content_uri: picture } = await client.uploadContent(Buffer.from("new picture"), { type: "image/jpeg", name: "p.jpg" });
+    await client.sendStateEvent(roomId, "m.room.avatar" as never, { url: picture } as never, "");
+    const deadline = Date.now() + BRIDGE_WAIT_MS;
+    let info = await bob.phone.api.group(group.jid);
+    while ((info.description !== "Bring chalk" || info.picture === before) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      info = await bob.phone.api.group(group.jid);
+    }
+    expect(info.description).toBe("Bring chalk");
+    expect(info.picture).not.toBe(before);
+  });
+
   it("renames the WhatsApp group when the room is renamed by a member with a login", async () => {
     const { scene, bob, group, roomId } = await groupScene();
     await scene.alice.client.setRoomName(roomId, "Bouldering");

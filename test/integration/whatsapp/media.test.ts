@@ -83,6 +83,28 @@ describe("media from Matrix", () => {
     expect(voice?.content).toMatchObject({ type: "audio", ptt: true, seconds: 3 });
   });
 
+  it("sends files, videos, locations and vCard files as a document, a video, a location and a contact card", async () => {
+    const { scene, bob, roomId } = await directChat();
+    const client = scene.alice.client;
+    const pdf = randomBytes(2048);
+    await client.sendMessage(roomId, { msgtype: "m.file", body: "report.pdf", url: await upload(client, pdf, "application/pdf", "report.pdf"), info: { mimetype: "application/pdf", size: pdf.length } } as never);
+    const [document] = await bob.messages.waitFor(1, (m) => m.content.type === "document", BRIDGE_WAIT_MS);
+    expect(document?.content).toMatchObject({ type: "document", media: { file_name: "report.pdf", mime: "application/pdf", size: pdf.length } });
+
+    const clip = randomBytes(4096);
+    await client.sendMessage(roomId, { msgtype: "m.video", body: "clip.mp4", url: await upload(client, clip, "video/mp4", "clip.mp4"), info: { mimetype: "video/mp4", size: clip.length, duration: 2000 } } as never);
+    await bob.messages.waitFor(1, (m) => m.content.type === "video", BRIDGE_WAIT_MS);
+
+    await client.sendMessage(roomId, { msgtype: "m.location", body: "Meet here", geo_uri: "geo:48.8584,2.2945" } as never);
+    const [location] = await bob.messages.waitFor(1, (m) => m.content.type === "location", BRIDGE_WAIT_MS);
+    expect(location?.content).toMatchObject({ type: "location", latitude: 48.8584, longitude: 2.2945 });
+
+    const vcard = Buffer.from("BEGIN:VCARD\nVERSION:3.0\nFN:Erin\nEND:VCARD");
+    await client.sendMessage(roomId, { msgtype: "m.file", body: "Erin.vcf", url: await upload(client, vcard, "text/vcard", "Erin.vcf"), info: { mimetype: "text/vcard", size: vcard.length } } as never);
+    const [card] = await bob.messages.waitFor(1, (m) => m.content.type === "contact", BRIDGE_WAIT_MS);
+    expect(card?.content).toMatchObject({ type: "contact", display_name: "Erin", vcard: vcard.toString("utf8") });
+  });
+
   it("answers a sticker over WhatsApp's 500 KB limit with a notice naming the limit", async () => {
     const { scene, bob, roomId } = await directChat();
     const client = scene.alice.client;

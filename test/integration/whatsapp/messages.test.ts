@@ -158,3 +158,22 @@ describe("Matrix -> WhatsApp in a direct chat", () => {
     expect(bob.revokes.items).toHaveLength(0);
   });
 });
+
+describe("mentions", () => {
+  it("turns a WhatsApp @mention into a pill and a Matrix pill into a WhatsApp mention", async () => {
+    const { scene, bob, roomId } = await directChat("hello Alice");
+    const client = scene.alice.client;
+    const alicePhoneNumber = scene.alicePhone.jid.split("@")[0] as string;
+    await bob.phone.sendText(scene.alicePhone.jid, `hey @${alicePhoneNumber} look`);
+    const event = await messageIn(client, roomId, /look$/);
+    const content = event.getContent();
+    expect(String(content["formatted_body"])).toContain(`<a href="https://matrix.to/#/${encodeURIComponent(scene.alice.userId)}">`);
+    expect(content["m.mentions"]).toEqual({ user_ids: [scene.alice.userId] });
+
+    const bobGhost = ghostOf(scene, bob.phone);
+    await client.sendHtmlMessage(roomId, "Bob (WhatsApp): see this", `<a href="https://matrix.to/#/${bobGhost}">Bob (WhatsApp)</a>: see this`);
+    const [sent] = await bob.messages.waitFor(1, (m) => m.content.type === "text" && m.content.text.endsWith("see this"), BRIDGE_WAIT_MS);
+    const bobNumber = bob.phone.jid.split("@")[0] as string;
+    expect(sent?.content).toMatchObject({ type: "text", text: `@${bobNumber}: see this`, mentions: [bob.phone.jid] });
+  });
+});
