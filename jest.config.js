@@ -36,6 +36,8 @@ export default {
       testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
       // One Synapse for the whole run: starting it takes seconds, a test needs milliseconds.
       globalSetup: "<rootDir>/test/support/synapse-global-setup.mjs",
+      // Keeps Synapse from backing off from the appservice port between tests.
+      setupFilesAfterEnv: ["<rootDir>/test/support/appservice-parking.ts"],
       globalTeardown: "<rootDir>/test/support/synapse-global-teardown.mjs",
     },
   ],
