@@ -5,7 +5,7 @@
 import type { Config, PermissionLevel } from "../config/schema.js";
 import type { Logger } from "../logging/logger.js";
 import type { MatrixEvent } from "../matrix/events.js";
-import type { LoginFlow, NetworkConnector, NetworkId, RemoteEvent } from "../network/index.js";
+import type { ChatInfo, LoginFlow, NetworkConnector, NetworkId, RemoteEvent } from "../network/index.js";
 import type { Storage } from "../storage/index.js";
 import type { LoginRecord } from "../storage/repositories/logins.js";
 import { Ghosts } from "./ghosts.js";
@@ -54,6 +54,8 @@ export class BridgeCore {
       store: storage.logins,
       connectors,
       logger: logger.child({ module: "core.logins" }),
+      // A login whose owner lost the right to log in (permissions changed) stays stored, unused.
+      allowed: (login) => hasPermission(login.matrixUserId, config.permissions, "user"),
       events: {
         onRemoteEvent: (login, event) => this.onRemoteEvent(login, event),
         onLoggedOut: (login, reason) => this.onLoggedOut(login, reason),
@@ -107,13 +109,15 @@ export class BridgeCore {
   }
 
   /**
-   * Creates (or finds) portals for the login's chats, so they show up in Matrix. Returns how many
-   * chats there were and how many rooms were created.
+   * Creates (or finds) portals for the login's chats, so they show up in Matrix, and brings the
+   * profiles of the people in them up to date (networks do not always announce a new name).
+   * Returns how many chats there were and how many rooms were created.
    */
   async syncChats(login: ActiveLogin): Promise<{ chats: number; created: number }> {
     const chats = await login.session.listChats();
     let created = 0;
     for (const chat of chats) {
+      await this.refreshProfiles(login, chat);
       const portal = this.options.storage.portals.ensure(portalKey(login.record.network, chat, login), chat.kind);
       this.options.storage.portals.addMember(portal.id, login.record.id);
       await this.queue.run(`portal:${portal.id}`, async () => {
@@ -127,6 +131,19 @@ export class BridgeCore {
       });
     }
     return { chats: chats.length, created };
+  }
+
+  private async refreshProfiles(login: ActiveLogin, chat: ChatInfo): Promise<void> {
+    const network = login.record.network;
+    for (const member of chat.members) {
+      if (member.id === login.record.remoteUserId) continue;
+      try {
+        const user = chat.peer?.id === member.id ? chat.peer : await login.session.getUser(member.id);
+        await this.ghosts.ensure(network, user);
+      } catch (error) {
+        this.options.logger.debug("Could not refresh a profile", { network, user: member.id, error });
+      }
+    }
   }
 
   /** Opens (or finds) the direct chat with the person `identifier` names. */

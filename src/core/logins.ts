@@ -33,6 +33,8 @@ export interface LoginEvents {
 
 export interface LoginsOptions {
   store: LoginRepository;
+  /** Whether the login's owner may use it (their permission level). */
+  allowed(login: LoginRecord): boolean;
   connectors: ReadonlyMap<NetworkId, NetworkConnector>;
   events: LoginEvents;
   logger: Logger;
@@ -45,7 +47,12 @@ export class Logins {
 
   /** Connects every stored active login whose network is enabled. One failing does not stop the rest. */
   async startAll(): Promise<void> {
-    const records = this.options.store.listActive().filter((record) => this.options.connectors.has(record.network));
+    const records = this.options.store.listActive().filter((record) => {
+      if (!this.options.connectors.has(record.network)) return false;
+      if (this.options.allowed(record)) return true;
+      this.options.logger.warn("Not connecting a login whose owner may no longer log in (see permissions)", { login: record.id, user: record.matrixUserId });
+      return false;
+    });
     await Promise.all(
       records.map((record) =>
         this.connect(record).catch((error: unknown) => {

@@ -36,6 +36,21 @@ describe("portals for chats", () => {
     await command(scene.alice.client, scene.managementRoom, scene.bot, "start-chat whatsapp +15550000000", /is not on WhatsApp/);
   });
 
+  it("brings a contact's new WhatsApp name to their ghost on sync", async () => {
+    const scene = await whatsappScene();
+    const bob = await contact(scene.wa, "Bob");
+    await bob.phone.sendText(scene.alicePhone.jid, "hi");
+    const roomId = await directPortal(scene, "Bob");
+    await bob.phone.api.setProfile({ push_name: "Robert" });
+    await command(scene.alice.client, scene.managementRoom, scene.bot, "sync", /chats, \d+ new rooms/);
+    const ghost = ghostOf(scene, bob.phone);
+    const deadline = Date.now() + BRIDGE_WAIT_MS;
+    while (scene.alice.client.getRoom(roomId)?.getMember(ghost)?.name !== "Robert (WhatsApp)") {
+      if (Date.now() > deadline) throw new Error(`the ghost is still called ${scene.alice.client.getRoom(roomId)?.getMember(ghost)?.name}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
   it("fills a new portal with what arrived before it existed, in order and without doubles", async () => {
     const scene = await whatsappScene();
     const bob = await contact(scene.wa, "Bob");
