@@ -3,9 +3,10 @@
  * portal with admins at a higher power level; changes on either side reach the other.
  */
 import { describe, expect, it } from "@jest/globals";
-import { waitForEvent } from "../../support/matrix-user.js";
-import { BRIDGE_WAIT_MS, waitForPortal } from "../support/bridge.js";
-import { contact, ghostOf, messageIn, whatsappScene } from "./support.js";
+import { registerPhone } from "../../simnet/whatsapp/support.js";
+import { waitForEvent, waitForMembership } from "../../support/matrix-user.js";
+import { BRIDGE_WAIT_MS, matrixUser, openManagementRoom, timeline, waitForPortal } from "../support/bridge.js";
+import { contact, ghostOf, linkThroughBot, messageIn, whatsappScene } from "./support.js";
 
 async function groupScene() {
   const scene = await whatsappScene();
@@ -124,5 +125,30 @@ describe("WhatsApp groups changed from Matrix", () => {
 
     await client.kick(roomId, danGhost, "not a climber");
     await until((list) => !list.some((p) => p.jid === dan.phone.jid), "Dan removed");
+  });
+});
+
+describe("a group with two bridged members", () => {
+  it("is one room for both Matrix users, with each message bridged once in either direction", async () => {
+    const { scene, bob, group, roomId } = await groupScene();
+    const erin = await matrixUser("erin");
+    const erinPhone = await registerPhone(scene.wa, "Erin");
+    const erinRoom = await openManagementRoom(erin.client, scene.bot);
+    await linkThroughBot(erin.client, erinRoom, scene.bot, erinPhone);
+    await bob.phone.api.participants(group.jid, "add", [erinPhone.jid]);
+    await waitForMembership(erin.client, roomId, erin.userId, "join", BRIDGE_WAIT_MS);
+
+    await bob.phone.sendText(group.jid, "hello both of you");
+    await messageIn(erin.client, roomId, /^hello both of you$/);
+    await messageIn(scene.alice.client, roomId, /^hello both of you$/);
+
+    await erin.client.sendTextMessage(roomId, "from Erin's Matrix");
+    await bob.messages.waitFor(1, (m) => m.content.type === "text" && m.content.text === "from Erin's Matrix", BRIDGE_WAIT_MS);
+    await bob.phone.sendText(group.jid, "marker");
+    await messageIn(scene.alice.client, roomId, /^marker$/);
+    const bodies = timeline(scene.alice.client, roomId).map((e) => String(e.getContent()["body"]));
+    expect(bodies.filter((b) => b === "hello both of you")).toHaveLength(1);
+    expect(bodies.filter((b) => b === "from Erin's Matrix")).toHaveLength(1);
+    expect(bob.messages.items.filter((m) => m.content.type === "text" && m.content.text === "from Erin's Matrix")).toHaveLength(1);
   });
 });
