@@ -7,6 +7,7 @@ import type { Config } from "./config/schema.js";
 import { createConnectors } from "./connectors/index.js";
 import { BridgeCore } from "./core/bridge.js";
 import { Bot } from "./matrix/bot/bot.js";
+import { botActions } from "./matrix/bot/bot-actions.js";
 import { registerBridgeCommands } from "./matrix/bot/bridge-commands.js";
 import { registerBuiltinCommands } from "./matrix/bot/builtin-commands.js";
 import { LoginConversations } from "./matrix/bot/login-conversation.js";
@@ -74,7 +75,6 @@ export async function startApp(options: AppOptions): Promise<App> {
       onEvent: async (event) => handler?.onEvent(event),
       onEphemeral: async (event) => handler?.onEphemeral(event),
     });
-    const botActions = matrix.botActions();
     const homeserver = new AppserviceHomeserver({
       homeserverUrl: config.homeserver.url,
       asToken: registration.as_token,
@@ -82,6 +82,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       ownedUsers: registration.namespaces.users.map((entry) => new RegExp(`^${entry.regex}$`)),
       ...(await doublePuppeting(config, logging)),
     });
+    const botMatrix = botActions(homeserver);
     core = new BridgeCore({
       config,
       storage,
@@ -90,23 +91,23 @@ export async function startApp(options: AppOptions): Promise<App> {
       logger: logging.forModule("core"),
       tellUser: async (userId, text) => {
         const roomId = storage.managementRooms.get(userId);
-        if (roomId) await botActions.sendNotice(roomId, { text });
+        if (roomId) await botMatrix.sendNotice(roomId, { text });
       },
     });
     const conversations = new LoginConversations(core, logging.forModule("matrix.bot"));
     const commands = new CommandRegistry();
     registerBuiltinCommands(commands);
     registerBridgeCommands(commands, core, conversations);
-    const bot = new Bot({
+    const bridgeBot = new Bot({
       userId: matrix.botUserId,
       permissions: config.permissions,
       commands,
       conversation: conversations,
       rooms: storage.managementRooms,
-      matrix: botActions,
+      matrix: botMatrix,
       logger: logging.forModule("matrix.bot"),
     });
-    handler = new MatrixHandler(bot, core, config.bridge.command_prefix, logging.forModule("matrix.events"));
+    handler = new MatrixHandler(bridgeBot, core, config.bridge.command_prefix, logging.forModule("matrix.events"));
     await matrix.start();
     await core.start();
   } catch (error) {

@@ -2,7 +2,7 @@
  * The core, assembled: logins, ghosts, portals, the two directions of events and the per-portal
  * queue they share, plus the operations bot commands (and later a provisioning API) call.
  */
-import type { Config, PermissionLevel } from "../config/schema.js";
+import type { Config } from "../config/schema.js";
 import type { Logger } from "../logging/logger.js";
 import type { MatrixEvent } from "../matrix/events.js";
 import type { ChatInfo, LoginFlow, NetworkConnector, NetworkId, RemoteEvent } from "../network/index.js";
@@ -40,7 +40,7 @@ export class BridgeCore {
     const networks: ConstructorParameters<typeof Ghosts>[0]["networks"] = {};
     for (const [id, connector] of connectors) networks[id] = { config: config.networks[id], connector };
     this.ghosts = new Ghosts({ matrix, store: storage.ghosts, domain: config.homeserver.domain, networks, logger: logger.child({ module: "core.ghosts" }) });
-    this.portals = new Portals({ store: storage.portals, logins: storage.logins, matrix, ghosts: this.ghosts, logger: logger.child({ module: "core.portals" }) });
+    this.portals = new Portals({ store: storage.portals, matrix, ghosts: this.ghosts, logger: logger.child({ module: "core.portals" }) });
     this.remote = new RemoteEvents({
       storage,
       matrix,
@@ -173,10 +173,6 @@ export class BridgeCore {
 
   portalsInRoom(roomId: string) {
     return this.options.storage.portals.findByRoom(roomId);
-  }
-
-  may(userId: string, level: PermissionLevel): boolean {
-    return hasPermission(userId, this.options.config.permissions, level);
   }
 
   private async onRemoteEvent(login: ActiveLogin, event: RemoteEvent): Promise<void> {

@@ -50,7 +50,6 @@ export interface MatrixPort {
   setPresence(as: string, presence: "online" | "offline" | "unavailable"): Promise<void>;
   upload(as: string, data: Buffer, mimeType: string, fileName?: string): Promise<string>;
   download(mxc: string): Promise<{ data: Buffer; mimeType: string }>;
-  joinedMembers(roomId: string): Promise<string[]>;
 }
 
 /**

@@ -5,8 +5,7 @@
  * with the chat.
  */
 import type { Logger } from "../logging/logger.js";
-import type { ChatInfo, ChatMember, ChatRef, MemberRole, NetworkId, RemoteUserId } from "../network/index.js";
-import type { LoginRepository } from "../storage/repositories/logins.js";
+import type { ChatInfo, ChatRef, MemberRole, NetworkId, RemoteUserId } from "../network/index.js";
 import type { PortalKey, PortalRecord, PortalRepository } from "../storage/repositories/portals.js";
 import type { Ghosts } from "./ghosts.js";
 import type { ActiveLogin } from "./logins.js";
@@ -29,7 +28,6 @@ export function portalKey(network: NetworkId, chat: ChatRef, login: ActiveLogin)
 
 export interface PortalsOptions {
   store: PortalRepository;
-  logins: LoginRepository;
   matrix: MatrixPort;
   ghosts: Ghosts;
   logger: Logger;
@@ -178,7 +176,3 @@ function bridgeState(bot: string, network: NetworkId, info: ChatInfo, name: stri
 }
 
 export const NETWORK_NAMES: Record<NetworkId, string> = { whatsapp: "WhatsApp", messenger: "Messenger", instagram: "Instagram" };
-
-export function memberRoles(members: ChatMember[]): Map<RemoteUserId, MemberRole> {
-  return new Map(members.map((m) => [m.id, m.role]));
-}

@@ -127,6 +127,7 @@ export class DurableAppService extends AppService {
     const events = asEventList(body["events"]);
     const ephemeral = asEventList(body["de.sorunome.msc2409.ephemeral"] ?? body["ephemeral"]);
     const key = { txnId, fingerprint: transactionFingerprint(events, ephemeral) };
+    this.log.debug("Transaction received", { txnId, events: events.map((e) => e["type"]), ephemeral: ephemeral.length });
     const work = this.applyOnce(key, events, ephemeral);
     this.inFlight.add(work);
     try {

@@ -164,9 +164,4 @@ export class AppserviceHomeserver implements MatrixPort {
     });
     return { data, mimeType: contentType };
   }
-
-  async joinedMembers(roomId: string): Promise<string[]> {
-    const answer = await this.client.request<{ joined: Record<string, unknown> }>("GET", `${CS}/rooms/${enc(roomId)}/joined_members`, { as: this.botUserId });
-    return Object.keys(answer.joined ?? {});
-  }
 }

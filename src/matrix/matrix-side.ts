@@ -1,13 +1,11 @@
 /**
- * Everything that speaks to the homeserver: matrix-appservice-bridge set up without its own
- * stores (state lives in our SQLite database), our durable transaction endpoint, and the bot's
- * actions as the bridge bot user.
+ * The appservice itself: matrix-appservice-bridge set up without its own stores (state lives in
+ * our SQLite database), our durable transaction endpoint, and the bot user's registration and
+ * profile. What the bridge then does on the homeserver goes through homeserver.ts.
  */
 import { AppServiceRegistration, Bridge, type Intent } from "matrix-appservice-bridge";
 import type { Config } from "../config/schema.js";
 import type { Logger } from "../logging/logger.js";
-import type { BotMatrixActions } from "./bot/bot.js";
-import type { Reply } from "./bot/commands.js";
 import { checkRegistrationLoaded, waitForHomeserver } from "./homeserver-check.js";
 import { DurableAppService, type TransactionLog } from "./durable-appservice.js";
 import type { Registration } from "./registration.js";
@@ -98,28 +96,7 @@ export class MatrixSide {
     await this.bridge.close();
   }
 
-  botActions(): BotMatrixActions {
-    const intent = () => this.botIntent();
-    return {
-      join: async (roomId) => {
-        await intent().join(roomId);
-      },
-      leave: async (roomId, reason) => {
-        await intent().leave(roomId, reason);
-      },
-      sendNotice: async (roomId, reply: Reply) => {
-        await intent().sendMessage(roomId, noticeContent(reply));
-      },
-    };
-  }
-
   private botIntent(): Intent {
     return this.bridge.getIntent();
   }
-}
-
-function noticeContent(reply: Reply): Record<string, unknown> {
-  return reply.html
-    ? { msgtype: "m.notice", body: reply.text, format: "org.matrix.custom.html", formatted_body: reply.html }
-    : { msgtype: "m.notice", body: reply.text };
 }

@@ -55,10 +55,15 @@ const isNoticeFrom = (sender: string, roomId: string, text: RegExp) => (event: M
   event.getContent()["msgtype"] === "m.notice" &&
   text.test(String(event.getContent()["body"]));
 
-/** Opens a DM with the bot and waits until the bot has joined it: a management room. */
+/**
+ * Opens a DM with the bot and waits until the bot has joined it and greeted: a management room.
+ * Waiting for the greeting, as a person would, also matters to Synapse: a message sent within
+ * milliseconds of an appservice's join can miss the appservice (synapse#8673, a stale cache).
+ */
 async function openManagementRoom(client: MatrixClient, botUserId: string): Promise<string> {
   const roomId = await openDirectChat(client, botUserId);
   await waitForMembership(client, roomId, botUserId, "join", BRIDGE_WAIT_MS);
+  await waitForEvent(client, isNoticeFrom(botUserId, roomId, /management room/), BRIDGE_WAIT_MS, "the welcome notice");
   return roomId;
 }
 

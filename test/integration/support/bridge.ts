@@ -89,7 +89,11 @@ export const isNoticeFrom = (sender: string, roomId: string, text: RegExp) => (e
   event.getContent()["msgtype"] === "m.notice" &&
   text.test(String(event.getContent()["body"]));
 
-/** Opens a DM with the bot and waits until the bot has joined it and greeted. */
+/**
+ * Opens a DM with the bot and waits until the bot has joined it and greeted. Waiting for the
+ * greeting matters: a message sent within milliseconds of an appservice's join can miss the
+ * appservice (synapse#8673, a stale cache).
+ */
 export async function openManagementRoom(client: MatrixClient, botUserId: string): Promise<string> {
   const { room_id: roomId } = await client.createRoom({ is_direct: true, invite: [botUserId], preset: "trusted_private_chat" as never });
   await waitForMembership(client, roomId, botUserId, "join", BRIDGE_WAIT_MS);
