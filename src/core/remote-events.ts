@@ -30,7 +30,7 @@ import {
   type MatrixContent,
 } from "../matrix/content/to-matrix.js";
 import type { MentionResolver } from "../matrix/format/index.js";
-import { isRetryable, NetworkError } from "../network/index.js";
+import { concatFormatted, isRetryable, NetworkError, plainText } from "../network/index.js";
 import type { Storage } from "../storage/index.js";
 import type { PortalRecord } from "../storage/repositories/portals.js";
 import type { Ghosts } from "./ghosts.js";
@@ -69,14 +69,14 @@ export class RemoteEvents {
     const key = portalKey(login.record.network, event.chat, login);
     const portal = storage.portals.ensure(key, event.chat.kind);
     await queue.run(`portal:${portal.id}`, async () => {
-      const current = storage.portals.get(portal.id) ?? portal;
-      const roomId = current.roomId ?? (CREATES_ROOM.has(event.type) ? await this.createRoom(current, login, event) : undefined);
-      if (!roomId) {
-        this.options.logger.debug("Skipping an event for a chat without a room", { type: event.type, chat: event.chat.id });
-        return;
-      }
-      const ready = { ...current, roomId };
       try {
+        const current = storage.portals.get(portal.id) ?? portal;
+        const roomId = current.roomId ?? (CREATES_ROOM.has(event.type) ? await this.createRoom(current, login, event) : undefined);
+        if (!roomId) {
+          this.options.logger.debug("Skipping an event for a chat without a room", { type: event.type, chat: event.chat.id });
+          return;
+        }
+        const ready = { ...current, roomId };
         await this.options.portals.ensureLoginMember(ready, login);
         await this.dispatch(ready, login, event);
       } catch (error) {
@@ -128,7 +128,8 @@ export class RemoteEvents {
       }
       case "presence": {
         if (event.sender.isMe) return;
-        const ghost = this.options.ghosts.userId(portal.network, event.sender.id);
+        // Presence is per person, not per room: the ghost must exist, it need not join.
+        const ghost = await this.senderUserId(portal, login, event.sender.id, false, false);
         await this.options.matrix.setPresence(ghost, event.state === "online" ? "online" : "offline");
         return;
       }
@@ -191,8 +192,18 @@ export class RemoteEvents {
         return { type: "m.room.message", content: contactContent(body.displayName, mxc, data.length) };
       }
       case "media": {
-        const data = await body.file.download();
-        const mxc = await this.options.matrix.upload(sender, data, body.file.mimeType, body.file.fileName);
+        let mxc: string;
+        let data: Buffer;
+        try {
+          data = await body.file.download();
+          mxc = await this.options.matrix.upload(sender, data, body.file.mimeType, body.file.fileName);
+        } catch (error) {
+          // A file that is gone or too big for the homeserver: the message still arrives, saying so.
+          if (!isPermanentMatrixFailure(error) && !isFinalNetworkFailure(error)) throw error;
+          this.options.logger.warn("A file could not be bridged; sending a placeholder", { login: login.record.id, kind: body.media, error });
+          const placeholder = plainText(`[${body.media} not bridged: ${(error as Error).message}]`);
+          return { type: "m.room.message", content: textContent(body.caption ? concatFormatted(concatFormatted(placeholder, plainText("\n")), body.caption) : placeholder, mentions, "m.notice") };
+        }
         this.options.logger.debug("Uploaded a file", { login: login.record.id, bytes: data.length });
         return mediaContent(body.media, mxc, { ...body.file, size: data.length }, body.caption, mentions);
       }

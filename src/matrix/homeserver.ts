@@ -22,6 +22,7 @@ export interface HomeserverOptions {
 export class AppserviceHomeserver implements MatrixPort {
   private readonly client: HomeserverClient;
   readonly botUserId: string;
+  private limit: Promise<number | undefined> | undefined;
 
   constructor(private readonly options: HomeserverOptions) {
     this.client = new HomeserverClient(options.homeserverUrl, options.asToken);
@@ -147,6 +148,12 @@ export class AppserviceHomeserver implements MatrixPort {
   }
 
   async upload(as: string, data: Buffer, mimeType: string, fileName?: string): Promise<string> {
+    // Synapse answers an upload over its limit by closing the connection mid-body, which looks
+    // like a network failure and would be retried forever: check the limit first.
+    const limit = await this.uploadLimit();
+    if (limit !== undefined && data.length > limit) {
+      throw new HomeserverError(413, "M_TOO_LARGE", `the file is ${data.length} bytes and the homeserver accepts at most ${limit}`);
+    }
     const answer = await this.client.request<{ content_uri: string }>("POST", "/_matrix/media/v3/upload", {
       ...this.as(as),
       query: { filename: fileName },
@@ -154,6 +161,18 @@ export class AppserviceHomeserver implements MatrixPort {
       contentType: mimeType,
     });
     return answer.content_uri;
+  }
+
+  /** The homeserver's upload limit in bytes, asked once; undefined if it does not say. */
+  private uploadLimit(): Promise<number | undefined> {
+    this.limit ??= this.client
+      .request<{ "m.upload.size"?: number }>("GET", "/_matrix/client/v1/media/config", { as: this.botUserId })
+      .then((config) => config["m.upload.size"])
+      .catch(() => {
+        this.limit = undefined;
+        return undefined;
+      });
+    return this.limit;
   }
 
   async download(mxc: string): Promise<{ data: Buffer; mimeType: string }> {

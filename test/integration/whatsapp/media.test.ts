@@ -57,6 +57,20 @@ describe("media from WhatsApp", () => {
   });
 });
 
+describe("media the homeserver refuses", () => {
+  it("arrives as a notice saying so, with the caption, and the chat goes on", async () => {
+    const { scene, bob, roomId } = await directChat();
+    // WhatsApp takes videos up to 64 MB; Synapse's default upload limit is 50 MB.
+    const video = Buffer.alloc(51 * 1024 * 1024, 1);
+    await bob.phone.sendMedia(scene.alicePhone.jid, { kind: "video", data: video, mime: "video/mp4", caption: "the whole match" });
+    const notice = await messageIn(scene.alice.client, roomId, /^\[video not bridged: .*\]\nthe whole match$/);
+    expect(notice.getContent()["msgtype"]).toBe("m.notice");
+    expect(String(notice.getContent()["body"])).toContain("the homeserver accepts at most 52428800");
+    await bob.phone.sendText(scene.alicePhone.jid, "after the video");
+    await messageIn(scene.alice.client, roomId, /^after the video$/);
+  });
+});
+
 describe("media from Matrix", () => {
   it("reaches WhatsApp as an encrypted image with its caption, and voice messages as voice notes", async () => {
     const { scene, bob, roomId } = await directChat();
