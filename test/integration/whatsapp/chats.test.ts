@@ -7,7 +7,7 @@ import { phoneOf } from "../../../src/simnet/whatsapp/protocol.js";
 import { waitForEvent } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, command, isNoticeFrom, matrixUser, openManagementRoom, startBridge, timeline, waitForPortal } from "../support/bridge.js";
 import { contact, directPortal, ghostOf, linkThroughBot, messageIn, whatsappScene } from "./support.js";
-import { registerPhone, startWhatsapp } from "../../simnet/whatsapp/support.js";
+import { nextPhone, registerPhone, startWhatsapp } from "../../simnet/whatsapp/support.js";
 
 describe("portals for chats", () => {
   it("brings in the chats the phone already has when the user logs in", async () => {
@@ -49,6 +49,22 @@ describe("portals for chats", () => {
       if (Date.now() > deadline) throw new Error(`the ghost is still called ${scene.alice.client.getRoom(roomId)?.getMember(ghost)?.name}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  });
+
+  it("gives a contact's ghost their WhatsApp picture", async () => {
+    const scene = await whatsappScene();
+    const phone = nextPhone();
+    const picture = Buffer.from("Fay's profile picture");
+    await scene.wa.admin.createAccount({ phone, pushName: "Fay", avatar: picture });
+    const fay = await registerPhone(scene.wa, "Fay", { phone });
+    await fay.sendText(scene.alicePhone.jid, "hi from Fay");
+    const roomId = await waitForPortal(scene.alice.client, "whatsapp", /^Fay \(WhatsApp\)$/);
+    const member = scene.alice.client.getRoom(roomId)?.getMember(ghostOf(scene, fay));
+    const mxc = member?.getMxcAvatarUrl();
+    expect(mxc).toMatch(/^mxc:\/\//);
+    const url = scene.alice.client.mxcUrlToHttp(mxc as string, undefined, undefined, undefined, false, true, true) as string;
+    const response = await fetch(url, { headers: { authorization: `Bearer ${scene.alice.client.getAccessToken()}` } });
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(picture);
   });
 
   it("fills a new portal with what arrived before it existed, in order and without doubles", async () => {
