@@ -94,7 +94,11 @@ export async function startApp(options: AppOptions): Promise<App> {
         if (roomId) await botMatrix.sendNotice(roomId, { text });
       },
     });
-    const conversations = new LoginConversations(core, logging.forModule("matrix.bot"));
+    const conversations = new LoginConversations(
+      core,
+      (roomId, eventId) => homeserver.redact(homeserver.botUserId, roomId, eventId, { txnId: `secret-${eventId}`, reason: "Login secrets are not kept in the room" }),
+      logging.forModule("matrix.bot"),
+    );
     const commands = new CommandRegistry();
     registerBuiltinCommands(commands);
     registerBridgeCommands(commands, core, conversations);

@@ -29,7 +29,7 @@ export interface BotMatrixActions {
  * the user's next message before command parsing, and says whether it took it.
  */
 export interface Conversation {
-  take(sender: string, roomId: string, text: string, reply: (r: Reply) => Promise<void>): Promise<boolean>;
+  take(sender: string, roomId: string, text: string, eventId: string, reply: (r: Reply) => Promise<void>): Promise<boolean>;
 }
 
 export interface BotOptions {
@@ -109,7 +109,7 @@ export class Bot {
     const body = commandText(event);
     if (body === undefined) return;
     const reply = (r: Reply) => this.options.matrix.sendNotice(roomId, r);
-    if (await this.options.conversation?.take(event.sender, roomId, body, reply)) return;
+    if (await this.options.conversation?.take(event.sender, roomId, body, event.event_id, reply)) return;
     await this.runCommand(event, body);
   }
 

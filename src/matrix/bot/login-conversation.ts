@@ -1,7 +1,9 @@
 /**
- * Login flows as a conversation in the management room: the bot asks for what the flow needs
- * (a phone number), shows what it shows (a pairing code) and reports how it ended. A waiting
- * step runs in the background, so the bot keeps answering other commands meanwhile.
+ * Login flows as a conversation in the management room: the bot asks for what the flow needs,
+ * one value per message (a phone number; an email, then a password), shows what it shows (a
+ * pairing code) and reports how it ended. A message carrying a secret (a password, a code) is
+ * redacted as soon as it is read. A waiting step runs in the background, so the bot keeps
+ * answering other commands meanwhile.
  */
 import type { BridgeCore } from "../../core/bridge.js";
 import { NETWORK_NAMES } from "../../core/portals.js";
@@ -16,15 +18,21 @@ interface Pending {
   flow: LoginFlow;
   /** The fields an `input` step waits for; empty while waiting on the network. */
   fields: InputField[];
+  /** Values given so far for the current step, in field order. */
+  values: string[];
   abort: AbortController;
   reply(reply: Reply): Promise<void>;
 }
+
+/** Takes a secret out of the room once read. */
+export type Redact = (roomId: string, eventId: string) => Promise<void>;
 
 export class LoginConversations implements Conversation {
   private readonly pending = new Map<string, Pending>();
 
   constructor(
     private readonly core: BridgeCore,
+    private readonly redact: Redact,
     private readonly logger: Logger,
   ) {}
 
@@ -39,33 +47,57 @@ export class LoginConversations implements Conversation {
       return;
     }
     await this.cancel(userId);
-    const entry: Pending = { network, flow, fields: [], abort: new AbortController(), reply };
+    const entry: Pending = { network, flow, fields: [], values: [], abort: new AbortController(), reply };
     this.pending.set(userId, entry);
-    let step = await flow.start();
-    // Values given on the command line answer the first question right away.
-    if (step.type === "input" && args.length >= step.fields.length && step.fields.length > 0) {
-      step = await flow.submit(Object.fromEntries(step.fields.map((field, i) => [field.id, args[i] as string])));
+    const step = await flow.start();
+    // Values given on the command line answer the first question right away (never secrets:
+    // those are asked for in their own message, which is then redacted).
+    if (step.type === "input") {
+      const given = args.slice(0, step.fields.length).filter((_, i) => !step.fields[i]?.secret);
+      entry.values = given;
+      if (given.length === step.fields.length) {
+        await this.submit(userId, entry, step.fields, given);
+        return;
+      }
     }
     await this.advance(userId, entry, step);
   }
 
-  async take(sender: string, _roomId: string, text: string, reply: (r: Reply) => Promise<void>): Promise<boolean> {
+  async take(sender: string, roomId: string, text: string, eventId: string, reply: (r: Reply) => Promise<void>): Promise<boolean> {
     const entry = this.pending.get(sender);
     if (!entry || entry.fields.length === 0) return false;
     const trimmed = text.trim();
-    // Commands still work mid-login; `cancel` in particular must not be taken as a phone number.
-    if (/^(cancel|help|ping|list-logins|version)$/i.test(trimmed)) return false;
+    // Commands still work mid-login: `cancel`, or `login` to start over, are not answers.
+    if (/^(cancel|help|ping|list-logins|version|(login|logout)(\s.*)?)$/i.test(trimmed)) return false;
     entry.reply = reply;
-    const values = entry.fields.length === 1 ? [trimmed] : trimmed.split(/\s+/);
+    const field = entry.fields[entry.values.length];
+    if (field?.secret) {
+      await this.redact(roomId, eventId).catch((error: unknown) => this.logger.warn("Could not redact a secret from the management room", { room: roomId, error }));
+    }
+    entry.values.push(trimmed);
     const fields = entry.fields;
+    if (entry.values.length < fields.length) {
+      await this.ask(entry, fields[entry.values.length] as InputField);
+      return true;
+    }
+    await this.submit(sender, entry, fields, entry.values);
+    return true;
+  }
+
+  private async submit(userId: string, entry: Pending, fields: InputField[], values: string[]): Promise<void> {
     entry.fields = [];
+    entry.values = [];
     try {
       const step = await entry.flow.submit(Object.fromEntries(fields.map((field, i) => [field.id, values[i] ?? ""])));
-      await this.advance(sender, entry, step);
+      await this.advance(userId, entry, step);
     } catch (error) {
-      await this.fail(sender, entry, error);
+      await this.fail(userId, entry, error);
     }
-    return true;
+  }
+
+  private async ask(entry: Pending, field: InputField): Promise<void> {
+    const secret = field.secret ? " (the message is deleted from this room once read)" : "";
+    await entry.reply({ text: `Send ${field.label}${secret}, or cancel to stop.` });
   }
 
   /** Stops the user's login in progress; false if there was none. */
@@ -84,12 +116,13 @@ export class LoginConversations implements Conversation {
     switch (step.type) {
       case "input": {
         entry.fields = step.fields;
-        const ask = step.fields.map((f) => f.label).join(", then ");
+        entry.values = entry.values.slice(0, step.fields.length);
         const error = step.error ? `${step.error}\n` : "";
         await entry.reply({
-          text: `${error}${step.instructions}\nSend ${ask}, or cancel to stop.`,
-          html: `${step.error ? `<p>${escapeHtml(step.error)}</p>` : ""}<p>${escapeHtml(step.instructions)}</p><p>Send ${escapeHtml(ask)}, or <code>cancel</code> to stop.</p>`,
+          text: `${error}${step.instructions}`,
+          html: `${step.error ? `<p>${escapeHtml(step.error)}</p>` : ""}<p>${escapeHtml(step.instructions)}</p>`,
         });
+        await this.ask(entry, step.fields[entry.values.length] as InputField);
         return;
       }
       case "display": {
