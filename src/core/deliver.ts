@@ -16,7 +16,15 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialMs: 250, maxMs: 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function withRetries<T>(call: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+/**
+ * Calls `call` until it succeeds or fails for good. `onWait` hears of each wait before it starts
+ * (with its length and whether the network asked for it), so a long one can be announced.
+ */
+export async function withRetries<T>(
+  call: () => Promise<T>,
+  policy: RetryPolicy = DEFAULT_RETRY,
+  onWait?: (ms: number, rateLimited: boolean) => Promise<void> | void,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
@@ -25,8 +33,9 @@ export async function withRetries<T>(call: () => Promise<T>, policy: RetryPolicy
       const retryable = !network || network.code === "transient" || network.code === "rate_limited";
       if (!retryable || attempt >= policy.attempts) throw error;
       const backoff = Math.min(policy.maxMs, policy.initialMs * 2 ** (attempt - 1));
-      const wait = network?.retryAfterMs ?? backoff * (0.5 + Math.random() / 2);
-      await sleep(Math.min(wait, policy.maxMs * 4));
+      const wait = Math.min(network?.retryAfterMs ?? backoff * (0.5 + Math.random() / 2), policy.maxMs * 4);
+      await onWait?.(wait, network?.code === "rate_limited");
+      await sleep(wait);
     }
   }
 }

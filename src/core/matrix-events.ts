@@ -21,13 +21,16 @@ import {
 } from "../network/index.js";
 import type { Storage } from "../storage/index.js";
 import type { PortalRecord } from "../storage/repositories/portals.js";
-import { describeRefusal, withRetries } from "./deliver.js";
+import { DEFAULT_RETRY, describeRefusal, withRetries } from "./deliver.js";
 import type { Ghosts } from "./ghosts.js";
 import { networkKey } from "./keys.js";
 import type { ActiveLogin, Logins } from "./logins.js";
 import { DOUBLE_PUPPET_MARK, type MatrixPort } from "./matrix-port.js";
 import { NETWORK_NAMES, POWER } from "./portals.js";
 import type { KeyedSerialQueue } from "./serial-queue.js";
+
+/** A rate-limit wait at least this long is announced to the sender. */
+const LONG_WAIT_MS = 5_000;
 
 export interface MatrixEventsOptions {
   storage: Storage;
@@ -147,7 +150,7 @@ export class MatrixEvents {
     const target = replyTo ? storage.messages.findEvent(portal.id, portal.roomId, replyTo) : undefined;
     if (target && caps.replies) message.replyTo = { id: target.remoteId, sender: target.sender };
     const key = networkKey(portal.id, event.event_id);
-    const result = await withRetries(() => sender.login.session.send(portal.chatId, message, key));
+    const result = await withRetries(() => sender.login.session.send(portal.chatId, message, key), DEFAULT_RETRY, this.announceLongWait(portal, event));
     storage.messages.add({
       portalId: portal.id,
       remoteId: result.id,
@@ -433,6 +436,17 @@ export class MatrixEvents {
       await this.notice(portal, event, `Your messages here are not sent to ${network}: you have no ${network} login in this chat. ${how}.`);
     }
     return undefined;
+  }
+
+  /** Tells the sender, once per message, when the network makes it wait a while. */
+  private announceLongWait(portal: Portal, event: MatrixEvent): (ms: number, rateLimited: boolean) => Promise<void> {
+    let told = false;
+    return async (ms, rateLimited) => {
+      if (told || !rateLimited || ms < LONG_WAIT_MS) return;
+      told = true;
+      const network = NETWORK_NAMES[portal.network];
+      await this.notice(portal, event, `${network} asked to slow down: this message goes out in about ${Math.ceil(ms / 1000)} seconds, and the next ones after it.`);
+    };
   }
 
   private async relayPrefix(portal: Portal, userId: string): Promise<FormattedText> {

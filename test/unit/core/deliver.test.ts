@@ -50,3 +50,22 @@ describe("describeRefusal", () => {
     expect(describeRefusal(new Error("ECONNREFUSED"), "WhatsApp")).toBe("WhatsApp could not be reached (ECONNREFUSED).");
   });
 });
+
+describe("withRetries announcing waits", () => {
+  it("tells the caller how long each wait will be and whether the network asked for it", async () => {
+    const waits: [number, boolean][] = [];
+    let calls = 0;
+    await withRetries(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw new NetworkError("rate_limited", "slow down", { retryAfterMs: 20 });
+        if (calls === 2) throw new NetworkError("transient", "reset");
+        return "ok";
+      },
+      { attempts: 3, initialMs: 1, maxMs: 50 },
+      (ms, rateLimited) => void waits.push([ms, rateLimited]),
+    );
+    expect(waits[0]).toEqual([20, true]);
+    expect(waits[1]?.[1]).toBe(false);
+  });
+});
