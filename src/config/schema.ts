@@ -79,6 +79,12 @@ function networkSchema(defaults: {
       url: httpUrl.default(`http://127.0.0.1:${defaults.port}`),
       localpart_template: localpartTemplate.default(defaults.localpart),
       displayname_template: displaynameTemplate.default(defaults.displayname),
+      // How a group portal's room is named from the group's name; set e.g. "{{name}} (WhatsApp)"
+      // to mark the network in the name as well as in the room's m.bridge state.
+      group_name_template: z
+        .string()
+        .refine((t) => t.split("{{name}}").length === 2, { message: "expected a template containing {{name}} exactly once" })
+        .default("{{name}}"),
     })
     .prefault({});
 }

@@ -40,7 +40,13 @@ export class BridgeCore {
     const networks: ConstructorParameters<typeof Ghosts>[0]["networks"] = {};
     for (const [id, connector] of connectors) networks[id] = { config: config.networks[id], connector };
     this.ghosts = new Ghosts({ matrix, store: storage.ghosts, domain: config.homeserver.domain, networks, logger: logger.child({ module: "core.ghosts" }) });
-    this.portals = new Portals({ store: storage.portals, matrix, ghosts: this.ghosts, logger: logger.child({ module: "core.portals" }) });
+    this.portals = new Portals({
+      store: storage.portals,
+      groupNameTemplate: (network) => config.networks[network].group_name_template,
+      matrix,
+      ghosts: this.ghosts,
+      logger: logger.child({ module: "core.portals" }),
+    });
     this.remote = new RemoteEvents({
       storage,
       matrix,
@@ -67,6 +73,7 @@ export class BridgeCore {
     });
     this.matrixEvents = new MatrixEvents({
       storage,
+      portals: this.portals,
       matrix,
       ghosts: this.ghosts,
       logins: this.logins,

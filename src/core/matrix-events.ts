@@ -26,7 +26,7 @@ import type { Ghosts } from "./ghosts.js";
 import { networkKey } from "./keys.js";
 import type { ActiveLogin, Logins } from "./logins.js";
 import { DOUBLE_PUPPET_MARK, type MatrixPort } from "./matrix-port.js";
-import { NETWORK_NAMES, POWER } from "./portals.js";
+import { NETWORK_NAMES, POWER, type Portals } from "./portals.js";
 import type { KeyedSerialQueue } from "./serial-queue.js";
 
 /** A rate-limit wait at least this long is announced to the sender. */
@@ -34,6 +34,7 @@ const LONG_WAIT_MS = 5_000;
 
 export interface MatrixEventsOptions {
   storage: Storage;
+  portals: Portals;
   matrix: MatrixPort;
   ghosts: Ghosts;
   logins: Logins;
@@ -313,9 +314,10 @@ export class MatrixEvents {
     const content = event.content;
     if (event.type === "m.room.name" && typeof content["name"] === "string") {
       if (!groups.rename) throw new Refusal(`${network} groups cannot be renamed from here.`);
-      if (content["name"] === portal.name) return;
-      await withRetries(() => session.setChatName(portal.chatId, content["name"] as string));
-      this.options.storage.portals.setInfo(portal.id, { ...portal, name: content["name"] });
+      const name = this.options.portals.groupName(portal.network, content["name"]);
+      if (name === portal.name) return;
+      await withRetries(() => session.setChatName(portal.chatId, name));
+      this.options.storage.portals.setInfo(portal.id, { ...portal, name });
     } else if (event.type === "m.room.topic" && typeof content["topic"] === "string") {
       if (!groups.topic) throw new Refusal(`${network} groups have no description to change.`);
       if (content["topic"] === (portal.topic ?? "")) return;

@@ -10,6 +10,7 @@ import type { PortalKey, PortalRecord, PortalRepository } from "../storage/repos
 import type { Ghosts } from "./ghosts.js";
 import type { ActiveLogin } from "./logins.js";
 import type { MatrixPort } from "./matrix-port.js";
+import { groupNameFrom, roomNameFor } from "./room-names.js";
 
 export const POWER = { bot: 100, owner: 95, admin: 50, member: 0 } as const;
 
@@ -28,6 +29,8 @@ export function portalKey(network: NetworkId, chat: ChatRef, login: ActiveLogin)
 
 export interface PortalsOptions {
   store: PortalRepository;
+  /** The network's `group_name_template`. */
+  groupNameTemplate(network: NetworkId): string;
   matrix: MatrixPort;
   ghosts: Ghosts;
   logger: Logger;
@@ -61,7 +64,7 @@ export class Portals {
     for (const member of remoteMembers) users[ghostIds.get(member.id) as string] = POWER[member.role];
     const myRole = info.members.find((m) => m.id === self)?.role ?? "member";
     users[login.record.matrixUserId] = loginLevel(myRole);
-    const name = info.kind === "direct" && info.peer ? ghosts.displayName(network, info.peer) : info.name;
+    const name = info.kind === "direct" && info.peer ? ghosts.displayName(network, info.peer) : this.roomName(network, info.name);
     const roomId = await matrix.createRoom({
       name,
       ...(info.topic ? { topic: info.topic } : {}),
@@ -87,7 +90,8 @@ export class Portals {
       initialState: bridgeState(matrix.botUserId, network, info, name),
     });
     this.options.store.setRoom(portal.id, roomId);
-    this.options.store.setInfo(portal.id, { name, topic: info.topic, avatarId: undefined, avatarMxc: undefined });
+    // The portal keeps the network's own name of the chat; the room shows it through the template.
+    this.options.store.setInfo(portal.id, { name: info.name, topic: info.topic, avatarId: undefined, avatarMxc: undefined });
     const present = this.presentIn(roomId);
     present.add(login.record.matrixUserId);
     await Promise.all(
@@ -98,6 +102,16 @@ export class Portals {
     );
     this.options.logger.info("Created a portal room", { portal: portal.id, room: roomId, network, kind: info.kind });
     return roomId;
+  }
+
+  /** A group's room name, from its name on the network. */
+  roomName(network: NetworkId, groupName: string): string {
+    return roomNameFor(this.options.groupNameTemplate(network), groupName);
+  }
+
+  /** The group name a room name stands for (a Matrix user's rename going to the network). */
+  groupName(network: NetworkId, roomName: string): string {
+    return groupNameFrom(this.options.groupNameTemplate(network), roomName);
   }
 
   /** Makes sure a ghost is in the room: the bot invites it when the join alone is refused. */

@@ -295,7 +295,7 @@ export class RemoteEvents {
     const bot = matrix.botUserId;
     const info = { name: portal.name, topic: portal.topic, avatarId: portal.avatarId, avatarMxc: portal.avatarMxc };
     if (event.name !== undefined && event.name !== portal.name) {
-      await matrix.sendState(bot, portal.roomId, "m.room.name", "", { name: event.name });
+      await matrix.sendState(bot, portal.roomId, "m.room.name", "", { name: this.options.portals.roomName(portal.network, event.name) });
       info.name = event.name;
     }
     if (event.topic !== undefined && (event.topic ?? undefined) !== portal.topic) {

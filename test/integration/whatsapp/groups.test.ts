@@ -77,6 +77,20 @@ describe("WhatsApp groups", () => {
     expect(info.picture).not.toBe(before);
   });
 
+  it("names the room through group_name_template, and takes the template off a Matrix rename", async () => {
+    const scene = await whatsappScene({ networks: { whatsapp: { group_name_template: "{{name}} (WhatsApp)" } } });
+    const bob = await contact(scene.wa, "Bob");
+    const group = await bob.phone.api.createGroup("Chess", [scene.alicePhone.jid]);
+    await bob.phone.sendText(group.jid, "e4");
+    const roomId = await waitForPortal(scene.alice.client, "whatsapp", /^Chess \(WhatsApp\)$/);
+    await scene.alice.client.setRoomName(roomId, "Chess club (WhatsApp)");
+    const deadline = Date.now() + BRIDGE_WAIT_MS;
+    while ((await bob.phone.api.group(group.jid)).subject !== "Chess club") {
+      if (Date.now() > deadline) throw new Error("the group was not renamed to 'Chess club'");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
   it("renames the WhatsApp group when the room is renamed by a member with a login", async () => {
     const { scene, bob, group, roomId } = await groupScene();
     await scene.alice.client.setRoomName(roomId, "Bouldering");

@@ -64,7 +64,7 @@ export async function whatsappScene(overrides: DeepPartial<ConfigInput> = {}): P
   // A clock the test can move (see `wa.clock`); it follows real time until a test changes it.
   const wa = await startWhatsapp({ fakeClock: true });
   Object.defineProperty(wa.clock, "now", { get: () => Date.now(), configurable: true });
-  const bridge = await startBridge({ ...overrides, networks: { whatsapp: { url: wa.net.url }, ...(overrides.networks ?? {}) } });
+  const bridge = await startBridge({ ...overrides, networks: { ...overrides.networks, whatsapp: { ...overrides.networks?.whatsapp, url: wa.net.url } } });
   const alice = await matrixUser("alice");
   const alicePhone = await registerPhone(wa, "Alice");
   const bot = bridge.app.botUserId;

@@ -24,6 +24,7 @@ describe("parseConfig", () => {
       url: "http://127.0.0.1:29411",
       localpart_template: "whatsapp_{{id}}",
       displayname_template: "{{name}} (WhatsApp)",
+      group_name_template: "{{name}}",
     });
     expect(config.networks.messenger.url).toBe("http://127.0.0.1:29412");
     expect(config.networks.instagram.localpart_template).toBe("instagram_{{id}}");
@@ -36,8 +37,15 @@ describe("parseConfig", () => {
       url: "http://127.0.0.1:29412",
       localpart_template: "messenger_{{id}}",
       displayname_template: "{{name}} (Messenger)",
+      group_name_template: "{{name}}",
     });
     expect(config.networks.whatsapp.enabled).toBe(true);
+  });
+
+  it("refuses a group name template without {{name}} exactly once", () => {
+    expect(() => parseConfig(withMinimal("networks:\n  whatsapp:\n    group_name_template: WhatsApp group\n"), { source: "config.yaml" })).toThrow(
+      "networks.whatsapp.group_name_template: expected a template containing {{name}} exactly once",
+    );
   });
 
   it("strips trailing slashes from URLs", () => {
