@@ -35,7 +35,7 @@ import { deleteEvent, editEvent, messageEvent, notificationEvent, presenceEvent,
 import { Lookups } from "./lookups.js";
 import { toWhatsapp } from "./markup.js";
 import { sendOutgoing } from "./outgoing.js";
-import { SerialQueue } from "./serial.js";
+import { SerialQueue } from "../common/serial-queue.js";
 import { disconnectedDetail, endedReason, resyncDetail } from "./status.js";
 
 type StoredEvent = "message" | "edit" | "reaction" | "revoke" | "receipt" | "notification";

@@ -2,7 +2,10 @@
  * The realtime connection of a session: connects naming the last `seq_id` it processed (at
  * first, the inbox snapshot's), decodes patches into typed events, drops redeliveries by
  * `seq_id`, acks what it processed, and reconnects with backoff when the connection drops,
- * resuming exactly where it was. When the server no longer has that position it says
+ * resuming exactly where it was. Patches are handed to `update` listeners one frame at a time
+ * with `emitAsync`: a position counts as processed (and is acked) only once every listener's
+ * promise resolved. If one rejects, the socket is dropped with everything queued behind it and
+ * reopened from the last processed position, so the server delivers the refused patch again. When the server no longer has that position it says
  * `resync_required`; the client then fetches the inbox again, emits `resync` with it (the
  * caller must reconcile from the snapshot: events in between are lost to it) and continues
  * from the snapshot's seq_id. Items can be sent over the connection too (`sendItem`), as the app
@@ -22,6 +25,11 @@ import { decodePatch, type PositionedEvent } from "./events.js";
 export interface RealtimeOptions {
   /** The last seq_id processed; without it, `start()` takes the position of a fresh inbox snapshot. */
   seqId?: number;
+  /**
+   * Without `seqId`, resume from the session's last ack (what the server says it is) instead of
+   * a fresh snapshot: nothing that arrived while no connection was open is skipped.
+   */
+  fromLastAck?: boolean;
   /** False connects for sending and typing only: no updates, no inbox snapshot needed. */
   subscribe?: boolean;
   /** How long a `sendItem` waits for its ack. */
@@ -59,6 +67,12 @@ export class InstagramRealtime extends Emitter<RealtimeEvents> {
   private unacked: number | undefined;
   private readonly pending: PendingSends;
   private ready = false;
+  /** Patch frames are handled strictly one after another, in the order they came. */
+  private chain: Promise<void> = Promise.resolve();
+  /** A socket whose patches are no longer handled: one failed, the rest come again. */
+  private abandoned: FrameSocket | undefined;
+  /** Patches refused in a row: a listener that keeps failing is retried ever more slowly. */
+  private failures = 0;
 
   constructor(
     private readonly client: InstagramClient,
@@ -81,7 +95,7 @@ export class InstagramRealtime extends Emitter<RealtimeEvents> {
 
   /** Connects; resolves once connected (retrying as needed), rejects if the session is logged out. */
   async start(): Promise<void> {
-    if (this.subscribed && this.lastSeq === undefined) this.lastSeq = (await this.client.inbox({ limit: 1 })).seq_id;
+    if (this.subscribed && this.lastSeq === undefined && !this.options.fromLastAck) this.lastSeq = (await this.client.inbox({ limit: 1 })).seq_id;
     await this.reconnect();
   }
 
@@ -105,6 +119,8 @@ export class InstagramRealtime extends Emitter<RealtimeEvents> {
   async close(): Promise<void> {
     this.stopped = true;
     this.wake?.();
+    // The patch in progress finishes (and is acked); the ones queued behind it stay unacked.
+    await this.chain;
     this.flushAck();
     const socket = this.socket;
     this.socket = undefined;
@@ -122,6 +138,11 @@ export class InstagramRealtime extends Emitter<RealtimeEvents> {
   private async loop(): Promise<void> {
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
+        // Resume from what the listeners really finished, not from what was merely received.
+        await this.chain;
+        // A listener that keeps refusing the same patch is offered it ever more slowly.
+        if (attempt === 0 && this.failures > 0) await this.pause(this.backoff(this.failures - 1));
+        if (this.stopped) return;
         if (this.needsResync) await this.resync();
         await this.connectOnce();
         return;
@@ -132,7 +153,7 @@ export class InstagramRealtime extends Emitter<RealtimeEvents> {
         }
         if (this.stopped) return;
         // After a resync answer, fetch the snapshot at once; after anything else, back off.
-        if (!this.needsResync) await this.pause(this.backoff(attempt));
+        if (!this.needsResync || this.failures > 0) await this.pause(this.backoff(attempt));
       }
     }
   }
@@ -153,11 +174,20 @@ export class InstagramRealtime extends Emitter<RealtimeEvents> {
     });
   }
 
+  /**
+   * Takes a fresh snapshot and continues from it; the position moves only once the `resync`
+   * listeners finished reconciling, so a refused reconciliation is tried again.
+   */
   private async resync(): Promise<void> {
     const inbox = await this.client.inbox();
+    try {
+      await this.emitAsync("resync", { seqId: inbox.seq_id, inbox });
+    } catch (error) {
+      this.failures += 1;
+      throw error;
+    }
     this.lastSeq = inbox.seq_id;
     this.needsResync = false;
-    this.emit("resync", { seqId: inbox.seq_id, inbox });
   }
 
   private async connectOnce(): Promise<void> {
@@ -165,7 +195,7 @@ export class InstagramRealtime extends Emitter<RealtimeEvents> {
     const socket = await FrameSocket.open(`${this.client.baseUrl}${REALTIME_PATH}`, timeout);
     if (this.stopped) return socket.close();
     this.socket = socket;
-    socket.onFrame((frame) => this.onFrame(frame));
+    socket.onFrame((frame) => this.onFrame(socket, frame));
     socket.onClose((code, reason) => this.onClose(socket, code, reason));
     const answer = socket.next((f) => f.type === "connected" || f.type === "resync_required" || f.type === "error", timeout);
     socket.send({ type: "connect", token: this.client.http.token, ...(this.subscribed ? { seq_id: this.lastSeq } : { subscribe: false }) });
@@ -180,14 +210,16 @@ export class InstagramRealtime extends Emitter<RealtimeEvents> {
     }
   }
 
-  private onFrame(frame: Record<string, unknown>): void {
+  private onFrame(socket: FrameSocket, frame: Record<string, unknown>): void {
     switch (frame.type) {
       case "connected":
         this.ready = true;
+        // Resumed from the session's last ack: that is the position processed so far.
+        if (this.lastSeq === undefined && typeof frame.seq_id === "number") this.lastSeq = frame.seq_id;
         this.emit("connected", { seqId: frame.seq_id as number, latestSeqId: frame.latest_seq_id as number, sessionId: frame.session_id as string });
         return;
       case "patch":
-        return this.onPatch(frame.seq_id as number, frame.data as IgPatch[]);
+        return this.onPatch(socket, frame.seq_id as number, frame.data as IgPatch[]);
       case "activity_indicator":
         for (const patch of frame.data as IgPatch[]) this.emit("update", decodePatch(patch, this.client.userId));
         return;
@@ -207,13 +239,34 @@ export class InstagramRealtime extends Emitter<RealtimeEvents> {
     }
   }
 
-  private onPatch(seq: number, data: IgPatch[]): void {
-    // At-least-once delivery: a redelivered position was handled already.
-    if (this.lastSeq !== undefined && seq <= this.lastSeq) return;
-    this.lastSeq = seq;
-    for (const patch of data) this.emit("update", { ...decodePatch(patch, this.client.userId), seqId: seq });
-    this.unacked = seq;
-    this.ackTimer ??= setTimeout(() => this.flushAck(), this.options.ackDelayMs ?? 100);
+  private onPatch(socket: FrameSocket, seq: number, data: IgPatch[]): void {
+    this.chain = this.chain.then(async () => {
+      // At-least-once delivery: a redelivered position was handled already.
+      if (this.stopped || this.abandoned === socket || (this.lastSeq !== undefined && seq <= this.lastSeq)) return;
+      try {
+        for (const patch of data) await this.emitAsync("update", { ...decodePatch(patch, this.client.userId), seqId: seq });
+      } catch {
+        this.abandon(socket);
+        return;
+      }
+      this.failures = 0;
+      this.lastSeq = seq;
+      this.unacked = seq;
+      if (this.socket === socket) this.ackTimer ??= setTimeout(() => this.flushAck(), this.options.ackDelayMs ?? 100);
+    });
+  }
+
+  /**
+   * Gives up on a socket after a patch was refused: what is queued behind it is dropped
+   * unhandled and the socket closed, so the usual reconnect resumes after the last patch
+   * processed and the server sends the refused one again, followed by everything after it.
+   */
+  private abandon(socket: FrameSocket): void {
+    if (this.abandoned === socket) return;
+    this.abandoned = socket;
+    this.failures += 1;
+    this.flushAck();
+    if (this.socket === socket) void socket.close();
   }
 
   private flushAck(): void {

@@ -88,8 +88,9 @@ export class MessengerClient {
   async close(): Promise<void> {
     const stream = this.stream;
     this.stream = undefined;
-    if (stream) this.session.lastSeq = stream.lastSeq ?? this.session.lastSeq;
+    // Closing finishes the delta in progress, which may move the position: read it afterwards.
     await stream?.close();
+    if (stream) this.session.lastSeq = stream.lastSeq ?? this.session.lastSeq;
     this.api.http.close();
   }
 }

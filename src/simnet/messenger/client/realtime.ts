@@ -4,6 +4,11 @@
  * acknowledges what was handed over, reconnects with backoff when the connection drops, and when
  * the server says `resync_required` (or a seq is skipped) fetches a snapshot, emits `resync`
  * with it so the caller can reconcile, and carries on from the snapshot's seq.
+ *
+ * Deltas are emitted with `emitAsync`, one at a time: the position advances (and is
+ * acknowledged) only once every `delta` listener has finished. A listener that rejects leaves
+ * its delta unprocessed: the socket is dropped with what is queued behind it, and the stream
+ * reconnects after backoff from the last processed seq, so the server sends it again.
  */
 import { FrameSocket } from "../../client/socket.js";
 import { CLOSE_CODES, ERROR_CODES, REALTIME_PATH, type ErrorFrame, type MessengerDelta, type ServerFrame, type Snapshot } from "../protocol.js";
@@ -49,7 +54,16 @@ export class RealtimeFrameError extends Error {
 
 export class MessengerRealtime extends Emitter<RealtimeEvents> {
   private socket: FrameSocket | undefined;
+  /** The last seq processed: every `delta` listener finished with it. */
   private seq: number | undefined;
+  /** The last seq received on the current socket (queued, perhaps not yet processed). */
+  private received: number | undefined;
+  /** Deltas wait here for the one before them; the next is emitted once this settles. */
+  private chain: Promise<void> = Promise.resolve();
+  /** A socket whose remaining deltas are no longer handed over: one of them was refused. */
+  private abandoned: FrameSocket | undefined;
+  /** A delta was refused and none processed since: reconnecting alone does not reset the backoff. */
+  private refusing = false;
   private acked = 0;
   private ackTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -67,7 +81,7 @@ export class MessengerRealtime extends Emitter<RealtimeEvents> {
     this.seq = options.lastSeq;
   }
 
-  /** The last seq handed over (what to resume from later). */
+  /** The last seq processed by the listeners (what to resume from later). */
   get lastSeq(): number | undefined {
     return this.seq;
   }
@@ -84,9 +98,11 @@ export class MessengerRealtime extends Emitter<RealtimeEvents> {
     return first;
   }
 
+  /** Finishes the delta in progress (the ones queued behind it stay unacknowledged), then closes. */
   async close(): Promise<void> {
     this.closed = true;
     this.wake?.();
+    await this.chain;
     this.flushAck();
     const socket = this.socket;
     this.socket = undefined;
@@ -125,8 +141,11 @@ export class MessengerRealtime extends Emitter<RealtimeEvents> {
     const closedWith = new Promise<{ code: number; reason: string }>((resolve) => socket.onClose((code, reason) => resolve({ code, reason })));
     socket.send({ type: "connect", access_token: this.options.accessToken, ...(this.seq !== undefined ? { last_seq: this.seq } : {}) });
     const { code, reason } = await closedWith;
+    // Whatever this socket delivered is processed (or refused) before anything else happens.
+    await this.chain;
     this.flushAck();
     if (this.socket === socket) this.socket = undefined;
+    const refused = this.abandoned === socket;
     const ended = this.endedBy !== undefined || code === CLOSE_CODES.unauthorized || code === CLOSE_CODES.sessionRevoked;
     this.emit("disconnected", { code, reason, reconnecting: !ended && !this.closed });
     if (ended) {
@@ -136,14 +155,16 @@ export class MessengerRealtime extends Emitter<RealtimeEvents> {
       this.firstConnection = undefined;
       return "ended";
     }
-    return this.pendingResync ? "again" : "failed";
+    return this.pendingResync && !refused ? "again" : "failed";
   }
 
   private handleFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case "connected":
-        this.failures = 0;
+        // A refused delta keeps the backoff growing until one goes through.
+        if (!this.refusing) this.failures = 0;
         this.seq = frame.resume_from;
+        this.received = frame.resume_from;
         this.emit("connected", { session_id: frame.session_id, resume_from: frame.resume_from, last_seq: frame.last_seq });
         this.firstConnection?.resolve();
         this.firstConnection = undefined;
@@ -170,17 +191,47 @@ export class MessengerRealtime extends Emitter<RealtimeEvents> {
   }
 
   private handleDelta(frame: Extract<ServerFrame, { type: "delta" }>): void {
-    if (this.seq !== undefined && frame.seq <= this.seq) return; // a redelivery
-    if (this.seq !== undefined && frame.seq !== this.seq + 1) {
+    const socket = this.socket;
+    if (!socket || this.abandoned === socket) return;
+    if (this.received !== undefined && frame.seq <= this.received) return; // a redelivery
+    if (this.received !== undefined && frame.seq !== this.received + 1) {
       // Something was skipped: never hand over a stream with a hole in it.
       this.pendingResync = true;
       this.resyncReason = "gap";
-      this.socket?.terminate();
+      socket.terminate();
       return;
     }
-    this.seq = frame.seq;
-    this.emit("delta", { seq: frame.seq, timestamp: frame.timestamp, delta: frame.delta });
-    this.scheduleAck();
+    this.received = frame.seq;
+    const event = { seq: frame.seq, timestamp: frame.timestamp, delta: frame.delta };
+    this.chain = this.chain.then(async () => {
+      if (this.closed || this.abandoned === socket) return;
+      try {
+        await this.emitAsync("delta", event);
+      } catch (error) {
+        this.abandon(socket, error);
+        return;
+      }
+      if (this.refusing) {
+        this.refusing = false;
+        this.failures = 0;
+      }
+      this.seq = event.seq;
+      this.scheduleAck();
+    });
+  }
+
+  /**
+   * A listener refused a delta: nothing after it is handed over on this socket, and the socket is
+   * dropped, so the reconnect resumes after the last processed seq and the server sends it again.
+   */
+  private abandon(socket: FrameSocket, error: unknown): void {
+    if (this.abandoned === socket) return;
+    this.abandoned = socket;
+    this.refusing = true;
+    this.failures += 1;
+    this.flushAck();
+    this.emit("error", error instanceof Error ? error : new Error(String(error)));
+    socket.terminate();
   }
 
   /** Fetches the snapshot and moves to its seq; false if that failed (retried after backoff). */
@@ -193,11 +244,16 @@ export class MessengerRealtime extends Emitter<RealtimeEvents> {
       return false;
     }
     const previousSeq = this.seq;
+    try {
+      // The snapshot stands for the deltas it replaces: its listeners finish before the stream moves past them.
+      await this.emitAsync("resync", { snapshot, previousSeq, reason: this.resyncReason });
+    } catch (error) {
+      this.emit("error", error instanceof Error ? error : new Error(String(error)));
+      return false;
+    }
     this.seq = snapshot.seq;
     this.pendingResync = false;
-    const reason = this.resyncReason;
     this.resyncReason = "resync_required";
-    this.emit("resync", { snapshot, previousSeq, reason });
     return true;
   }
 

@@ -1,6 +1,7 @@
 /**
- * Runs tasks one after another. The core takes one event at a time per account, but WhatsApp
- * interleaves live chat states and presence with the stored stanzas; they all queue here.
+ * Runs tasks one after another. The core takes one event at a time per account, while a
+ * network interleaves live events (chat states, presence) with its stored ones: they all queue
+ * here, in arrival order.
  */
 export class SerialQueue {
   private tail: Promise<void> = Promise.resolve();

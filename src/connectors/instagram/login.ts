@@ -1,0 +1,137 @@
+/**
+ * Logging in as Instagram's app does: username and password, and when Instagram asks for a
+ * checkpoint, the 6-digit security code it sent. Wrong credentials ask for them again, a wrong
+ * code asks for the code again, an expired challenge starts over, and the login limit ends the
+ * flow with the wait. The device id is derived from the bridge's device name and the username,
+ * so the bridge logging in again is the same, already verified, device.
+ */
+import { createHash } from "node:crypto";
+import type { InputField, LoginFlow, LoginStep, NewLogin } from "../../network/index.js";
+import { SimnetRequestError } from "../../simnet/client/http.js";
+import type { InstagramClient } from "../../simnet/instagram/client/client.js";
+import { startLogin } from "../../simnet/instagram/client/login.js";
+import { ERRORS } from "../../simnet/instagram/protocol.js";
+import { toNetworkError } from "./errors.js";
+import { displayName } from "./incoming.js";
+import { normaliseUsername } from "./users.js";
+
+const CREDENTIAL_FIELDS: InputField[] = [
+  { id: "username", label: "your Instagram username" },
+  { id: "password", label: "your Instagram password", secret: true },
+];
+const CODE_FIELDS: InputField[] = [{ id: "code", label: "the 6-digit security code", secret: true }];
+
+function askCredentials(error?: string): LoginStep {
+  return {
+    type: "input",
+    fields: CREDENTIAL_FIELDS,
+    instructions: "Send your Instagram username and password. The bridge logs in as a device of your account, like the app.",
+    ...(error !== undefined ? { error } : {}),
+  };
+}
+
+export function deviceIdFor(deviceName: string, username: string): string {
+  return `android-${createHash("sha256").update(`${deviceName}\n${username}`).digest("hex").slice(0, 16)}`;
+}
+
+function minutes(seconds: number): string {
+  const count = Math.max(1, Math.ceil(seconds / 60));
+  return `${count} minute${count === 1 ? "" : "s"}`;
+}
+
+type Submit = (code: string) => Promise<InstagramClient>;
+
+export class InstagramLoginFlow implements LoginFlow {
+  private challenge: { submit: Submit; contactPoint: string } | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly deviceName: string,
+  ) {}
+
+  async start(): Promise<LoginStep> {
+    this.challenge = undefined;
+    return askCredentials();
+  }
+
+  async submit(values: Record<string, string>): Promise<LoginStep> {
+    return this.challenge ? this.submitCode(this.challenge, values.code ?? "") : this.submitCredentials(values);
+  }
+
+  private askCode(contactPoint: string, error?: string): LoginStep {
+    return {
+      type: "input",
+      fields: CODE_FIELDS,
+      instructions: `Instagram wants to confirm it is you: it sent a 6-digit security code to ${contactPoint}. Send that code.`,
+      ...(error !== undefined ? { error } : {}),
+    };
+  }
+
+  private async submitCredentials(values: Record<string, string>): Promise<LoginStep> {
+    const username = normaliseUsername(values.username ?? "");
+    const password = values.password ?? "";
+    if (!username || !password) return askCredentials("Both the username and the password are needed.");
+    let step;
+    try {
+      step = await startLogin(this.url, { username, password, deviceId: deviceIdFor(this.deviceName, username) });
+    } catch (error) {
+      return this.refused(error);
+    }
+    if (step.status === "ok") return this.done(step.client);
+    this.challenge = { submit: step.submit, contactPoint: step.challenge.contact_point };
+    return this.askCode(step.challenge.contact_point);
+  }
+
+  private async submitCode(challenge: { submit: Submit; contactPoint: string }, input: string): Promise<LoginStep> {
+    const code = input.replace(/\s+/g, "");
+    if (!/^\d{6}$/.test(code)) return this.askCode(challenge.contactPoint, "The security code is 6 digits.");
+    try {
+      const client = await challenge.submit(code);
+      this.challenge = undefined;
+      return this.done(client);
+    } catch (error) {
+      if (error instanceof SimnetRequestError && error.code === ERRORS.invalidCode) {
+        const left = (error.body as { attempts_left?: unknown } | undefined)?.attempts_left;
+        return this.askCode(challenge.contactPoint, `That code is not right${typeof left === "number" ? ` (${left} tries left)` : ""}. Send the code again.`);
+      }
+      if (error instanceof SimnetRequestError && (error.code === ERRORS.challengeExpired || error.code === "challenge_not_found")) {
+        this.challenge = undefined;
+        return askCredentials("The security check expired or had too many wrong codes. Send your username and password again for a new code.");
+      }
+      return this.refused(error);
+    }
+  }
+
+  private refused(error: unknown): LoginStep {
+    if (error instanceof SimnetRequestError) {
+      if (error.code === ERRORS.badPassword) return askCredentials("The password is not right. Send your username and password again.");
+      if (error.code === ERRORS.invalidUser) return askCredentials("There is no Instagram account with that username. Send your username and password again.");
+      if (error.status === 429) {
+        const wait = error.retryAfter !== undefined ? ` Try again in ${minutes(error.retryAfter)}.` : " Try again in a few minutes.";
+        return { type: "failed", reason: `Instagram limits how often an account may try to log in, and this one has tried too often.${wait}` };
+      }
+    }
+    throw toNetworkError(error);
+  }
+
+  private async done(client: InstagramClient): Promise<LoginStep> {
+    let name = client.username;
+    try {
+      name = displayName(await client.currentUser());
+    } catch {
+      // The session is what matters; the name is only for show.
+    } finally {
+      client.http.close();
+    }
+    const login: NewLogin = { remoteUserId: client.userId, remoteName: name, session: { ...client.session } };
+    return { type: "done", login };
+  }
+
+  async wait(): Promise<LoginStep> {
+    return { type: "failed", reason: "Instagram's login has nothing to wait for: send the values asked for." };
+  }
+
+  async cancel(): Promise<void> {
+    this.challenge = undefined;
+  }
+}

@@ -1,0 +1,3 @@
+import { conformanceSuite } from "./scenarios.js";
+
+conformanceSuite("messenger");
