@@ -152,13 +152,11 @@ export class MatrixEvents {
     if (target && caps.replies) message.replyTo = { id: target.remoteId, sender: target.sender };
     const key = networkKey(portal.id, event.event_id);
     const result = await withRetries(() => sender.login.session.send(portal.chatId, message, key), DEFAULT_RETRY, this.announceLongWait(portal, event));
-    storage.messages.add({
-      portalId: portal.id,
-      remoteId: result.id,
-      roomId: portal.roomId,
-      eventId: event.event_id,
-      sender: sender.login.record.remoteUserId,
-      timestamp: result.timestamp,
+    storage.transaction(() => {
+      const base = { roomId: portal.roomId, eventId: event.event_id, sender: sender.login.record.remoteUserId, timestamp: result.timestamp };
+      storage.messages.add({ portalId: portal.id, remoteId: result.id, ...base });
+      // Extra messages map to the same event after the main one, so their echoes are known.
+      for (const remoteId of result.extraIds ?? []) storage.messages.add({ portalId: portal.id, remoteId, ...base });
     });
   }
 
@@ -298,8 +296,11 @@ export class MatrixEvents {
     if (caps.deletes.windowMs !== undefined && ageMs > caps.deletes.windowMs) {
       throw new Refusal(`Not deleted on ${network}: messages can be deleted for everyone only within ${hours(caps.deletes.windowMs)}, and this one is ${hours(ageMs)} old.`);
     }
-    await withRetries(() => sender.login.session.delete(portal.chatId, message.remoteId, key));
-    storage.messages.markRemoteDeleted(portal.id, message.remoteId);
+    const parts = storage.messages.listEvent(portal.id, portal.roomId, message.eventId).filter((part) => !part.deleted);
+    for (const [i, part] of parts.entries()) {
+      await withRetries(() => sender.login.session.delete(portal.chatId, part.remoteId, i === 0 ? key : `${key}:${i}`));
+      storage.messages.markRemoteDeleted(portal.id, part.remoteId);
+    }
   }
 
   // Room state and membership

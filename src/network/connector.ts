@@ -81,6 +81,12 @@ export interface SendResult {
   id: RemoteMessageId;
   /** Server time, epoch milliseconds. */
   timestamp: number;
+  /**
+   * Further messages the network needed for the same Matrix event (a caption sent as its own
+   * item where captions do not exist). The core maps them to the same event, so their echoes
+   * are recognised and a delete removes them too.
+   */
+  extraIds?: RemoteMessageId[];
 }
 
 export type ConnectionState = "connecting" | "connected" | "disconnected" | "logged-out";

@@ -36,21 +36,27 @@ export function voiceDuration(file: OutgoingFile): number {
   return Math.min(LIMITS.voiceMaxDurationMs, Math.max(1, ms));
 }
 
-export async function sendOutgoing(client: InstagramClient, sendItem: SendItem, threadId: string, message: OutgoingMessage, key: string): Promise<IgItem> {
+/** The item sent, and the caption's own item when a caption had to follow it. */
+export interface SentItems {
+  item: IgItem;
+  caption?: IgItem;
+}
+
+export async function sendOutgoing(client: InstagramClient, sendItem: SendItem, threadId: string, message: OutgoingMessage, key: string): Promise<SentItems> {
   const reply = message.replyTo ? { replied_to_item_id: message.replyTo.id } : {};
   const context = clientContextFor(key);
   const body = message.body;
   switch (body.kind) {
     case "text": {
       const text = toInstagram(body.text);
-      if (isLike(text)) return sendItem("like", threadId, context, reply);
-      return sendItem("text", threadId, context, { text, ...reply });
+      if (isLike(text)) return { item: await sendItem("like", threadId, context, reply) };
+      return { item: await sendItem("text", threadId, context, { text, ...reply }) };
     }
     case "media": {
-      const sent = await sendMedia(client, sendItem, threadId, body.media, body.file, context, reply);
+      const item = await sendMedia(client, sendItem, threadId, body.media, body.file, context, reply);
       const caption = body.caption ? toInstagram(body.caption).trim() : "";
-      if (caption) await sendItem("text", threadId, clientContextFor(`${key}\ncaption`), { text: caption });
-      return sent;
+      if (!caption) return { item };
+      return { item, caption: await sendItem("text", threadId, clientContextFor(`${key}\ncaption`), { text: caption }) };
     }
     case "location":
       throw new NetworkError("unsupported", "Instagram direct messages cannot carry a location");

@@ -414,9 +414,11 @@ export class InstagramNetworkSession implements NetworkSession {
 
   send(chat: RemoteChatId, message: OutgoingMessage, key: string): Promise<SendResult> {
     return mapErrors(async () => {
-      const item = await sendOutgoing(this.client, this.sendItem, await this.threadId(chat), message, key);
+      const { item, caption } = await sendOutgoing(this.client, this.sendItem, await this.threadId(chat), message, key);
       this.cache.noteSender(item.item_id, item.user_id);
-      return sent(item);
+      if (!caption) return sent(item);
+      this.cache.noteSender(caption.item_id, caption.user_id);
+      return { ...sent(item), extraIds: [caption.item_id] };
     });
   }
 

@@ -1,7 +1,8 @@
 /**
  * What Messenger allows, taken from the protocol's own limits so the two cannot drift apart.
- * Messenger renders no styling, only mentions; a voice note is plain audio there, and stickers
- * come only from its catalog (see outgoing.ts), so no sticker size is declared.
+ * Messenger renders no styling, only mentions; a voice note is plain audio there. Stickers come
+ * only from its catalog: the core lets them through at attachment size, and outgoing.ts sends
+ * the ones whose image is a catalog sticker (refusing the rest as unsupported).
  */
 import type { Capabilities } from "../../network/index.js";
 import { LIMITS } from "../../simnet/messenger/protocol.js";
@@ -20,6 +21,7 @@ export const messengerCapabilities: Capabilities = {
     audio: LIMITS.defaultMaxAttachmentBytes,
     voice: LIMITS.defaultMaxAttachmentBytes,
     file: LIMITS.defaultMaxAttachmentBytes,
+    sticker: LIMITS.defaultMaxAttachmentBytes,
   },
   locations: false,
   contacts: false,

@@ -1,9 +1,10 @@
 /**
  * Messenger text is plain text plus mention ranges (offset and length in UTF-16 units, as
  * JavaScript counts), which map 1:1 onto mention entities. Messenger renders no other styling:
- * outgoing bold, links and the like are sent as the text they cover.
+ * outgoing bold and the like are sent as the text they cover, and a link whose text is not its
+ * address gets the address after it in brackets, so it is not lost.
  */
-import type { FormattedText, MentionEntity } from "../../network/index.js";
+import type { FormattedText, LinkEntity, MentionEntity } from "../../network/index.js";
 import type { WireMention } from "../../simnet/messenger/protocol.js";
 
 export function fromMessenger(text: string, mentions: readonly WireMention[]): FormattedText {
@@ -19,15 +20,22 @@ export interface MessengerText {
   mentions: WireMention[];
 }
 
-/** Mentions kept where they do not overlap an earlier one (Messenger refuses overlaps). */
+/** Mentions kept where they do not overlap an earlier one (Messenger refuses overlaps); links spelled out. */
 export function toMessenger(formatted: FormattedText): MessengerText {
+  const { text } = formatted;
+  const kept = formatted.entities
+    .filter((e): e is MentionEntity | LinkEntity => e.type === "mention" || e.type === "link")
+    .sort((a, b) => a.offset - b.offset);
   const mentions: WireMention[] = [];
-  let end = 0;
-  const sorted = formatted.entities.filter((e): e is MentionEntity => e.type === "mention").sort((a, b) => a.offset - b.offset);
-  for (const entity of sorted) {
-    if (entity.offset < end || entity.length <= 0 || entity.offset + entity.length > formatted.text.length) continue;
-    mentions.push({ offset: entity.offset, length: entity.length, user_id: entity.user });
-    end = entity.offset + entity.length;
+  let out = "";
+  let cursor = 0;
+  for (const entity of kept) {
+    if (entity.offset < cursor || entity.length <= 0 || entity.offset + entity.length > text.length) continue;
+    out += text.slice(cursor, entity.offset);
+    const covered = text.slice(entity.offset, entity.offset + entity.length);
+    if (entity.type === "mention") mentions.push({ offset: out.length, length: covered.length, user_id: entity.user });
+    out += entity.type === "link" && covered !== entity.url ? `${covered} (${entity.url})` : covered;
+    cursor = entity.offset + entity.length;
   }
-  return { text: formatted.text, mentions };
+  return { text: out + text.slice(cursor), mentions };
 }

@@ -17,6 +17,9 @@ function parseNetwork(core: BridgeCore, value: string | undefined): NetworkId | 
 
 const isNetwork = (value: string): value is NetworkId => (NETWORK_IDS as readonly string[]).includes(value);
 
+/** How people are found on each network. */
+const IDENTIFIERS: Record<NetworkId, string> = { whatsapp: "phone number", messenger: "email or account id", instagram: "username" };
+
 function describeLogin(login: LoginRecord, active: ActiveLogin | undefined): string {
   const state = login.state === "logged-out" ? "logged out: log in again" : active ? active.session.state : "not connected";
   return `${NETWORK_NAMES[login.network]}: ${login.remoteName} (${login.remoteUserId}), ${state}`;
@@ -117,14 +120,14 @@ export function registerBridgeCommands(registry: CommandRegistry, core: BridgeCo
     },
     {
       name: "start-chat",
-      usage: "<network> <phone number or username>",
+      usage: "<network> <phone number, email or username>",
       summary: "Open a direct chat with someone on a network",
       requires: "user",
       async run(context) {
         const network = parseNetwork(core, context.args[0]);
         if (!isNetwork(network)) return context.reply({ text: network });
         const identifier = context.args.slice(1).join(" ").trim();
-        if (!identifier) return context.reply({ text: `Say who: start-chat ${network} <${network === "whatsapp" ? "phone number" : "username"}>.` });
+        if (!identifier) return context.reply({ text: `Say who: start-chat ${network} <${IDENTIFIERS[network]}>.` });
         const login = pickLogin(core, context, network);
         if (typeof login === "string") return context.reply({ text: login });
         const chat = await core.startChat(login, identifier);

@@ -57,13 +57,15 @@ export type NewMessageRecord = Omit<MessageRecord, "editCount" | "deleted" | "ta
 export class MessageRepository {
   private readonly byRemote: Database.Statement<[number, string, number], Row>;
   private readonly byEvent: Database.Statement<[number, string, string], Row>;
+  private readonly allOfEvent: Database.Statement<[number, string, string], Row>;
   private readonly insert: Database.Statement<[number, string, number, string, string | null, string, string, string, number]>;
   private readonly countEdit: Database.Statement<[number, string]>;
   private readonly markDeleted: Database.Statement<[number, string]>;
 
   constructor(db: Database.Database) {
     this.byRemote = db.prepare("SELECT * FROM messages WHERE portal_id = ? AND remote_id = ? AND part = ?");
-    this.byEvent = db.prepare("SELECT * FROM messages WHERE portal_id = ? AND room_id = ? AND event_id = ? ORDER BY part LIMIT 1");
+    this.byEvent = db.prepare("SELECT * FROM messages WHERE portal_id = ? AND room_id = ? AND event_id = ? ORDER BY part, rowid LIMIT 1");
+    this.allOfEvent = db.prepare("SELECT * FROM messages WHERE portal_id = ? AND room_id = ? AND event_id = ? ORDER BY part, rowid");
     this.insert = db.prepare(
       `INSERT INTO messages (portal_id, remote_id, part, kind, target_id, room_id, event_id, sender, timestamp)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -80,6 +82,11 @@ export class MessageRepository {
   findEvent(portalId: number, roomId: string, eventId: string): MessageRecord | undefined {
     const row = this.byEvent.get(portalId, roomId, eventId);
     return row && toRecord(row);
+  }
+
+  /** Every remote message one Matrix event became in this portal, the main one first. */
+  listEvent(portalId: number, roomId: string, eventId: string): MessageRecord[] {
+    return this.allOfEvent.all(portalId, roomId, eventId).map(toRecord);
   }
 
   /** Returns false when the remote message was already mapped (the first mapping stays). */

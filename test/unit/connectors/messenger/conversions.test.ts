@@ -31,7 +31,7 @@ describe("messenger markup", () => {
     expect(toMessenger(formatted)).toEqual({ text, mentions: [{ offset: 6, length: 3, user_id: "100000000000002" }] });
   });
 
-  it("sends bold, links and other styles as plain text and drops overlapping mentions", () => {
+  it("sends bold and other styles as plain text and drops overlapping mentions", () => {
     const out = toMessenger({
       text: "hey Bob Bo",
       entities: [
@@ -42,6 +42,18 @@ describe("messenger markup", () => {
     });
     expect(out).toEqual({ text: "hey Bob Bo", mentions: [{ offset: 4, length: 3, user_id: "1" }] });
     expect(messengerCapabilities.formatting).toEqual(["mention"]);
+  });
+
+  it("spells out a link's address after its text, moving later mentions along", () => {
+    const out = toMessenger({
+      text: "see the site, Bob",
+      entities: [
+        { type: "link", offset: 4, length: 8, url: "https://example.org" },
+        { type: "mention", offset: 14, length: 3, user: "1" },
+      ],
+    });
+    expect(out).toEqual({ text: "see the site (https://example.org), Bob", mentions: [{ offset: 36, length: 3, user_id: "1" }] });
+    expect(toMessenger({ text: "https://example.org", entities: [{ type: "link", offset: 0, length: 19, url: "https://example.org" }] }).text).toBe("https://example.org");
   });
 
   it("ignores mention ranges outside the text", () => {
