@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "@jest/globals";
 import { phoneOf } from "../../../src/simnet/whatsapp/protocol.js";
-import { waitForEvent } from "../../support/matrix-user.js";
+import { waitForEvent, waitForMembership } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, command, isNoticeFrom, matrixUser, openManagementRoom, startBridge, timeline, waitForPortal } from "../support/bridge.js";
 import { contact, directPortal, ghostOf, linkThroughBot, messageIn, whatsappScene } from "./support.js";
 import { nextPhone, registerPhone, startWhatsapp } from "../../simnet/whatsapp/support.js";
@@ -20,7 +20,8 @@ describe("portals for chats", () => {
     const managementRoom = await openManagementRoom(alice.client, bridge.app.botUserId);
     await linkThroughBot(alice.client, managementRoom, bridge.app.botUserId, alicePhone);
     const roomId = await waitForPortal(alice.client, "whatsapp", /^Bob \(WhatsApp\)$/);
-    expect(alice.client.getRoom(roomId)?.getMember(`@whatsapp_${phoneOf(bob.phone.jid)}:localhost`)?.membership).toBe("join");
+    // The ghost joins right after the room is made; Alice's client may see her own join first.
+    await waitForMembership(alice.client, roomId, `@whatsapp_${phoneOf(bob.phone.jid)}:localhost`, "join", BRIDGE_WAIT_MS);
   });
 
   it("opens a direct chat with start-chat and the phone number, and bridges into it", async () => {
