@@ -61,10 +61,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   let matrix: MatrixSide | undefined;
   let core: BridgeCore | undefined;
   try {
-    const { connectors, unavailable } = createConnectors(config);
-    for (const network of unavailable) {
-      log.warn(`${network} is enabled but this crosschat has no ${network} connector yet; it is not bridged`, { network });
-    }
+    const connectors = createConnectors(config);
     let handler: MatrixHandler | undefined;
     matrix = new MatrixSide({
       config,

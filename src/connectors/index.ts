@@ -1,6 +1,6 @@
 /**
  * The connectors this crosschat has, keyed by network: the composition root picks the ones the
- * config enables. Networks without a connector yet are reported, not silently ignored.
+ * config enables.
  */
 import type { Config } from "../config/schema.js";
 import type { NetworkConnector, NetworkId } from "../network/index.js";
@@ -11,21 +11,13 @@ import { createWhatsappConnector } from "./whatsapp/index.js";
 
 type Factory = (settings: Config["networks"][NetworkId]) => NetworkConnector;
 
-const FACTORIES: Partial<Record<NetworkId, Factory>> = {
+const FACTORIES: Record<NetworkId, Factory> = {
   whatsapp: (settings) => createWhatsappConnector({ url: settings.url }),
   messenger: (settings) => createMessengerConnector({ url: settings.url }),
   instagram: (settings) => createInstagramConnector({ url: settings.url }),
 };
 
-export function createConnectors(config: Config): { connectors: Map<NetworkId, NetworkConnector>; unavailable: NetworkId[] } {
-  const connectors = new Map<NetworkId, NetworkConnector>();
-  const unavailable: NetworkId[] = [];
-  for (const network of NETWORK_IDS) {
-    const settings = config.networks[network];
-    if (!settings.enabled) continue;
-    const factory = FACTORIES[network];
-    if (factory) connectors.set(network, factory(settings));
-    else unavailable.push(network);
-  }
-  return { connectors, unavailable };
+export function createConnectors(config: Config): Map<NetworkId, NetworkConnector> {
+  const enabled = NETWORK_IDS.filter((network) => config.networks[network].enabled);
+  return new Map(enabled.map((network) => [network, FACTORIES[network](config.networks[network])]));
 }

@@ -79,7 +79,6 @@ export class BridgeCore {
       logins: this.logins,
       queue: this.queue,
       permissions: config.permissions,
-      isBridgeUser: (userId) => userId === matrix.botUserId || this.ghosts.remoteUserOf(userId) !== undefined || this.isGhostNamespace(userId),
       logger: logger.child({ module: "core.matrix" }),
     });
   }
@@ -193,14 +192,5 @@ export class BridgeCore {
       `Your ${network} login ${login.remoteName} (${login.remoteUserId}) was logged out by ${network} (${reason}). ` +
         `Your portals stay, but nothing is bridged for this account until you log in again: send 'login ${login.network}'.`,
     );
-  }
-
-  private isGhostNamespace(userId: string): boolean {
-    for (const network of this.networks) {
-      const [prefix = "", suffix = ""] = this.options.config.networks[network].localpart_template.split("{{id}}");
-      const localpart = userId.slice(1, userId.indexOf(":"));
-      if (userId.endsWith(`:${this.options.config.homeserver.domain}`) && localpart.startsWith(prefix) && localpart.endsWith(suffix)) return true;
-    }
-    return false;
   }
 }

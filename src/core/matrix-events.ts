@@ -40,8 +40,6 @@ export interface MatrixEventsOptions {
   logins: Logins;
   queue: KeyedSerialQueue;
   permissions: PermissionRules;
-  /** True for the bot and every ghost: their events are the bridge's own echo. */
-  isBridgeUser(userId: string): boolean;
   logger: Logger;
 }
 
@@ -88,7 +86,7 @@ export class MatrixEvents {
 
   private portalsFor(roomId: string, sender: string, content: Record<string, unknown> = {}): Portal[] {
     // The bridge's own echo: from the bot or a ghost, or sent as the user by double puppeting.
-    if (this.options.isBridgeUser(sender) || content[DOUBLE_PUPPET_MARK] === true) return [];
+    if (this.options.matrix.isBridgeUser(sender) || content[DOUBLE_PUPPET_MARK] === true) return [];
     const portals = this.options.storage.portals.findByRoom(roomId).filter((p): p is Portal => p.roomId !== undefined);
     if (portals.length === 0) return [];
     if (permissionLevelOf(sender, this.options.permissions) === "block") {

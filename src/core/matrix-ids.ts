@@ -9,7 +9,8 @@ export function escapeLocalpart(id: string): string {
   let out = "";
   for (const byte of Buffer.from(id, "utf8")) {
     const ch = String.fromCharCode(byte);
-    if (/[a-z0-9.=\-/+]/.test(ch) && ch !== "=") out += ch;
+    // "=" is the escape character itself, so it is escaped too.
+    if (/[a-z0-9.\-/+]/.test(ch)) out += ch;
     else if (ch === "_") out += "__";
     else if (/[A-Z]/.test(ch)) out += `_${ch.toLowerCase()}`;
     else out += `=${byte.toString(16).padStart(2, "0")}`;

@@ -31,6 +31,8 @@ export interface MatrixPort {
    * with double puppeting on (and only on our own server).
    */
   canActAs(userId: string): boolean;
+  /** The bot or a ghost: users in the bridge's own namespace, whose events are its echo. */
+  isBridgeUser(userId: string): boolean;
   /** Creates the user if the homeserver does not know it yet. */
   ensureRegistered(userId: string): Promise<void>;
   setDisplayName(userId: string, name: string): Promise<void>;

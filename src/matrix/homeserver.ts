@@ -30,17 +30,17 @@ export class AppserviceHomeserver implements MatrixPort {
   }
 
   canActAs(userId: string): boolean {
-    return this.owns(userId) || this.puppetToken(userId) !== undefined;
+    return this.isBridgeUser(userId) || this.puppetToken(userId) !== undefined;
   }
 
-  private owns(userId: string): boolean {
+  isBridgeUser(userId: string): boolean {
     return userId === this.botUserId || this.options.ownedUsers.some((regex) => regex.test(userId));
   }
 
   /** The token to act as a real user of our server, when double puppeting is on. */
   private puppetToken(userId: string): string | undefined {
     const puppet = this.options.doublePuppet;
-    return puppet && !this.owns(userId) && userId.endsWith(`:${puppet.domain}`) ? puppet.asToken : undefined;
+    return puppet && !this.isBridgeUser(userId) && userId.endsWith(`:${puppet.domain}`) ? puppet.asToken : undefined;
   }
 
   /** Request options acting as `userId`, with the token that may. */

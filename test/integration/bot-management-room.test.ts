@@ -12,6 +12,7 @@ import { readRegistrationFile } from "../../src/matrix/registration-file.js";
 import { VERSION } from "../../src/version.js";
 import { createTestUser, waitForEvent, waitForMembership, type TestUser } from "../support/matrix-user.js";
 import { testConfig } from "../support/test-config.js";
+import { isNoticeFrom, openManagementRoom, putTransaction } from "./support/bridge.js";
 
 /**
  * How long to wait for the bridge to act. Every test restarts the daemon on the same port, and
@@ -48,25 +49,6 @@ async function user(name: string): Promise<TestUser> {
   return created;
 }
 
-const isNoticeFrom = (sender: string, roomId: string, text: RegExp) => (event: MatrixEvent) =>
-  event.getRoomId() === roomId &&
-  event.getSender() === sender &&
-  event.getType() === "m.room.message" &&
-  event.getContent()["msgtype"] === "m.notice" &&
-  text.test(String(event.getContent()["body"]));
-
-/**
- * Opens a DM with the bot and waits until the bot has joined it and greeted: a management room.
- * Waiting for the greeting, as a person would, also matters to Synapse: a message sent within
- * milliseconds of an appservice's join can miss the appservice (synapse#8673, a stale cache).
- */
-async function openManagementRoom(client: MatrixClient, botUserId: string): Promise<string> {
-  const roomId = await openDirectChat(client, botUserId);
-  await waitForMembership(client, roomId, botUserId, "join", BRIDGE_WAIT_MS);
-  await waitForEvent(client, isNoticeFrom(botUserId, roomId, /management room/), BRIDGE_WAIT_MS, "the welcome notice");
-  return roomId;
-}
-
 async function openDirectChat(client: MatrixClient, botUserId: string): Promise<string> {
   const { room_id: roomId } = await client.createRoom({
     is_direct: true,
@@ -90,15 +72,6 @@ function versionCommand(roomId: string, sender: string, eventId: string) {
       },
     ],
   };
-}
-
-/** Pushes a transaction to the daemon the way the homeserver does; resolves once it answered. */
-function putTransaction(config: Config, txnId: string, body: object): Promise<Response> {
-  return fetch(`${config.appservice.public_url}/_matrix/app/v1/transactions/${txnId}`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${registration().hs_token}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
 }
 
 function versionReplies(client: MatrixClient, roomId: string, botUserId: string): MatrixEvent[] {

@@ -140,6 +140,15 @@ export function waitForPortal(client: MatrixClient, network: string, name: RegEx
   });
 }
 
+/** Pushes a transaction to the daemon the way the homeserver does; resolves once it answered. */
+export function putTransaction(config: Config, txnId: string, body: object): Promise<Response> {
+  return fetch(`${config.appservice.public_url}/_matrix/app/v1/transactions/${txnId}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${registration().hs_token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
 /** Every event of `type` in the room's live timeline, oldest first. */
 export function timeline(client: MatrixClient, roomId: string, type = "m.room.message"): MatrixEvent[] {
   return client.getRoom(roomId)?.getLiveTimeline().getEvents().filter((e) => e.getType() === type) ?? [];

@@ -6,20 +6,8 @@
 import { describe, expect, it } from "@jest/globals";
 import { newMessageId } from "../../../src/simnet/whatsapp/client/client.js";
 import { waitForEvent } from "../../support/matrix-user.js";
-import { BRIDGE_WAIT_MS, isNoticeFrom } from "../support/bridge.js";
-import { readRegistrationFile } from "../../../src/matrix/registration-file.js";
-import { directChat, messageIn, type WhatsappScene } from "./support.js";
-
-/** Pushes a transaction to the daemon the way the homeserver does. */
-function putTransaction(scene: WhatsappScene, txnId: string, events: unknown[]): Promise<Response> {
-  const registration = readRegistrationFile(process.env["CROSSCHAT_TEST_REGISTRATION"] as string);
-  return fetch(`${scene.bridge.config.appservice.public_url}/_matrix/app/v1/transactions/${txnId}`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${registration.hs_token}`, "content-type": "application/json" },
-    body: JSON.stringify({ events }),
-  });
-}
-
+import { BRIDGE_WAIT_MS, isNoticeFrom, putTransaction } from "../support/bridge.js";
+import { directChat, messageIn } from "./support.js";
 
 describe("bad input from Matrix", () => {
   it("skips unknown event types, answers unusable messages with a notice, and keeps bridging", async () => {
@@ -29,7 +17,7 @@ describe("bad input from Matrix", () => {
     // Synapse refuses messages without a string body or msgtype, so those come as a raw
     // transaction, as a broken or hostile homeserver could push them.
     const event = (id: string, content: unknown, type = "m.room.message") => ({ event_id: id, room_id: roomId, sender: scene.alice.userId, type, origin_server_ts: Date.now(), content });
-    const answer = await putTransaction(scene, `bad-${Date.now()}`, [
+    const answer = await putTransaction(scene.bridge.config, `bad-${Date.now()}`, { events: [
       event("$no-body", { msgtype: "m.text" }),
       event("$no-msgtype", { body: "text" }),
       event("$number-body", { msgtype: "m.text", body: 42 }),
@@ -37,7 +25,7 @@ describe("bad input from Matrix", () => {
       { room_id: roomId, type: "m.room.message" },
       event("$bad-reaction", { "m.relates_to": { rel_type: "m.annotation", event_id: 7 } }, "m.reaction"),
       event("$bad-redaction", { redacts: { nested: true } }, "m.room.redaction"),
-    ]);
+    ] });
     expect(answer.status).toBe(200);
     await waitForEvent(client, isNoticeFrom(scene.bot, roomId, /the message has no body/), BRIDGE_WAIT_MS, "the missing-body notice");
     await waitForEvent(client, isNoticeFrom(scene.bot, roomId, /the message has no msgtype/), BRIDGE_WAIT_MS, "the missing-msgtype notice");
@@ -52,7 +40,7 @@ describe("bad input from Matrix", () => {
     expect((broken?.content as { text: string }).text).not.toContain("javascript");
 
     // Matrix events stop at 64 KiB, under WhatsApp's 65,536 characters; only a raw transaction gets past.
-    await putTransaction(scene, `huge-${Date.now()}`, [event("$huge", { msgtype: "m.text", body: "x".repeat(70_000) })]);
+    await putTransaction(scene.bridge.config, `huge-${Date.now()}`, { events: [event("$huge", { msgtype: "m.text", body: "x".repeat(70_000) })] });
     const notice = await waitForEvent(client, isNoticeFrom(scene.bot, roomId, /70000 characters/), BRIDGE_WAIT_MS, "the too-long notice");
     expect(String(notice.getContent()["body"])).toContain("WhatsApp allows 65536");
 
