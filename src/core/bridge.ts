@@ -85,10 +85,15 @@ export class BridgeCore {
 
   async start(): Promise<void> {
     await this.logins.startAll();
+    this.matrixEvents.resume();
   }
 
-  /** Stops the network connections, then lets work already queued finish. */
+  /**
+   * Stops sending and the network connections, then lets work already started finish; Matrix
+   * events not yet sent stay in the outbox for the next start.
+   */
   async stop(): Promise<void> {
+    this.matrixEvents.stop();
     await this.logins.stopAll();
     await this.queue.idle();
   }

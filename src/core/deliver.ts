@@ -1,43 +1,39 @@
 /**
- * Calling a connector with the retries a send deserves: a dropped connection or a 5xx is tried
- * again with backoff and jitter, a rate limit waits for as long as the network asks; anything
+ * When to try a Matrix event on the network again. A dropped connection, a 5xx or a homeserver
+ * that is briefly away is tried again with backoff and jitter, for a few minutes; a rate limit
+ * is waited out for as long as the network asks, however often it asks, because the event is
+ * queued durably (core/outbox.ts) and holds up nothing but the portal's later events. Anything
  * else is final. The same idempotency key goes with every attempt, so a retry of a send that did
  * reach the network does not make a second message.
  */
 import { NetworkError } from "../network/index.js";
+import { isTransientMatrixFailure } from "./matrix-port.js";
 
 export interface RetryPolicy {
+  /** Attempts before a transient failure is final; rate limits do not count against it. */
   attempts: number;
   initialMs: number;
   maxMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialMs: 250, maxMs: 8_000 };
+/** About three minutes of trying before a network outage ends in a notice. */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 10, initialMs: 500, maxMs: 30_000 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export interface RetryDecision {
+  waitMs: number;
+  /** The network asked for the wait (as opposed to a failure the bridge backs off from). */
+  rateLimited: boolean;
+}
 
-/**
- * Calls `call` until it succeeds or fails for good. `onWait` hears of each wait before it starts
- * (with its length and whether the network asked for it), so a long one can be announced.
- */
-export async function withRetries<T>(
-  call: () => Promise<T>,
-  policy: RetryPolicy = DEFAULT_RETRY,
-  onWait?: (ms: number, rateLimited: boolean) => Promise<void> | void,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      const network = error instanceof NetworkError ? error : undefined;
-      const retryable = !network || network.code === "transient" || network.code === "rate_limited";
-      if (!retryable || attempt >= policy.attempts) throw error;
-      const backoff = Math.min(policy.maxMs, policy.initialMs * 2 ** (attempt - 1));
-      const wait = Math.min(network?.retryAfterMs ?? backoff * (0.5 + Math.random() / 2), policy.maxMs * 4);
-      await onWait?.(wait, network?.code === "rate_limited");
-      await sleep(wait);
-    }
+/** The wait before attempt `attempts + 1`, or undefined when the failure is final. */
+export function retryDecision(error: unknown, attempts: number, policy: RetryPolicy = DEFAULT_RETRY): RetryDecision | undefined {
+  const backoff = () => Math.min(policy.maxMs, policy.initialMs * 2 ** Math.max(0, attempts - 1)) * (0.5 + Math.random() / 2);
+  if (error instanceof NetworkError && error.code === "rate_limited") {
+    return { waitMs: error.retryAfterMs ?? backoff(), rateLimited: true };
   }
+  const transient = (error instanceof NetworkError && error.code === "transient") || isTransientMatrixFailure(error);
+  if (!transient || attempts >= policy.attempts) return undefined;
+  return { waitMs: backoff(), rateLimited: false };
 }
 
 /** What the user reads when a network refused something, in one sentence. */
@@ -56,8 +52,8 @@ export function describeRefusal(error: unknown, network: string): string {
       return `${network} no longer has the message or chat: ${error.message}`;
     case "logged_out":
       return `Your ${network} login has ended; log in again in your management room.`;
-    case "rate_limited":
-      return `${network} asked to slow down and the retries ran out: ${error.message}`;
+    case "transient":
+      return `${network} kept failing for several minutes (${error.message}).`;
     default:
       return `${network} refused it: ${error.message}`;
   }

@@ -21,16 +21,14 @@ import {
 } from "../network/index.js";
 import type { Storage } from "../storage/index.js";
 import type { PortalRecord } from "../storage/repositories/portals.js";
-import { DEFAULT_RETRY, describeRefusal, withRetries } from "./deliver.js";
+import { describeRefusal, type RetryDecision } from "./deliver.js";
 import type { Ghosts } from "./ghosts.js";
 import { networkKey } from "./keys.js";
 import type { ActiveLogin, Logins } from "./logins.js";
 import { DOUBLE_PUPPET_MARK, type MatrixPort } from "./matrix-port.js";
+import { Outbox } from "./outbox.js";
 import { NETWORK_NAMES, POWER, type Portals } from "./portals.js";
 import type { KeyedSerialQueue } from "./serial-queue.js";
-
-/** A rate-limit wait at least this long is announced to the sender. */
-const LONG_WAIT_MS = 5_000;
 
 export interface MatrixEventsOptions {
   storage: Storage;
@@ -56,15 +54,37 @@ class Refusal extends Error {}
 export class MatrixEvents {
   private readonly typing = new Map<number, Set<string>>();
   private readonly toldNoLogin = new Set<string>();
+  private readonly outbox: Outbox;
 
-  constructor(private readonly options: MatrixEventsOptions) {}
+  constructor(private readonly options: MatrixEventsOptions) {
+    this.outbox = new Outbox({
+      store: options.storage.outbox,
+      queue: options.queue,
+      logger: options.logger.child({ module: "core.outbox" }),
+      handlers: {
+        attempt: (portalId, event) => this.attempt(portalId, event),
+        failed: (portalId, event, error) => this.failed(portalId, event, error),
+        waiting: (portalId, event, wait) => this.waiting(portalId, event, wait),
+      },
+    });
+  }
 
-  /** A room event from the homeserver; resolves once bridged to every portal of the room. */
+  /** Carries on with events stored before a stop. */
+  resume(): void {
+    this.outbox.resume();
+  }
+
+  /** Starts no more attempts; what is still queued stays stored. */
+  stop(): void {
+    this.outbox.stop();
+  }
+
+  /**
+   * A room event from the homeserver; resolves once it is stored for every portal of the room
+   * (the outbox does it on the network), so the homeserver never waits on a network.
+   */
   async onEvent(event: MatrixEvent): Promise<void> {
-    const portals = this.portalsFor(event.room_id, event.sender, event.content);
-    await Promise.all(
-      portals.map((portal) => this.options.queue.run(`portal:${portal.id}`, () => this.forPortal(portal, event))),
-    );
+    for (const portal of this.portalsFor(event.room_id, event.sender, event.content)) this.outbox.enqueue(portal.id, event);
   }
 
   /** Typing notifications and read receipts (ephemeral events). */
@@ -96,41 +116,64 @@ export class MatrixEvents {
     return portals;
   }
 
-  private async forPortal(portal: Portal, event: MatrixEvent): Promise<void> {
-    const log = this.options.logger.child({ portal: portal.id, room: portal.roomId, user: event.sender });
+  private async attempt(portalId: number, event: MatrixEvent): Promise<void> {
+    const portal = this.options.storage.portals.get(portalId);
+    if (!portal?.roomId || portal.roomId !== event.room_id) return;
     try {
-      switch (event.type) {
-        case "m.room.message":
-        case "m.sticker":
-          return await this.onMessage(portal, event);
-        case "m.reaction":
-          return await this.onReaction(portal, event);
-        case "m.room.redaction":
-          return await this.onRedaction(portal, event);
-        case "m.room.name":
-        case "m.room.topic":
-        case "m.room.avatar":
-          return await this.onRoomInfo(portal, event);
-        case "m.room.member":
-          return await this.onMember(portal, event);
-        case "m.room.power_levels":
-          return await this.onPowerLevels(portal, event);
-        default:
-          log.debug("Not bridging an event of this type", { type: event.type });
-      }
+      await this.forPortal({ ...portal, roomId: portal.roomId }, event);
     } catch (error) {
-      if (error instanceof Refusal) {
-        await this.notice(portal, event, error.message);
-        return;
-      }
-      if (error instanceof NetworkError) {
-        log.warn("The network refused a Matrix event", { event: event.event_id, code: error.code, error: error.message });
-        await this.notice(portal, event, `Not delivered to ${NETWORK_NAMES[portal.network]}. ${describeRefusal(error, NETWORK_NAMES[portal.network])}`);
-        return;
-      }
-      log.error("Could not bridge a Matrix event", { event: event.event_id, type: event.type, error });
-      await this.notice(portal, event, `Not delivered to ${NETWORK_NAMES[portal.network]}: the bridge hit an error (${(error as Error).message}).`);
+      if (!(error instanceof Refusal)) throw error;
+      await this.notice(portal.roomId, portal.id, event, error.message);
     }
+  }
+
+  private async forPortal(portal: Portal, event: MatrixEvent): Promise<void> {
+    switch (event.type) {
+      case "m.room.message":
+      case "m.sticker":
+        return this.onMessage(portal, event);
+      case "m.reaction":
+        return this.onReaction(portal, event);
+      case "m.room.redaction":
+        return this.onRedaction(portal, event);
+      case "m.room.name":
+      case "m.room.topic":
+      case "m.room.avatar":
+        return this.onRoomInfo(portal, event);
+      case "m.room.member":
+        return this.onMember(portal, event);
+      case "m.room.power_levels":
+        return this.onPowerLevels(portal, event);
+      default:
+        this.options.logger.debug("Not bridging an event of this type", { portal: portal.id, type: event.type });
+    }
+  }
+
+  /** The outbox gave up on the event: the sender hears why, in the room. */
+  private async failed(portalId: number, event: MatrixEvent, error: unknown): Promise<void> {
+    const portal = this.options.storage.portals.get(portalId);
+    if (!portal?.roomId) return;
+    const network = NETWORK_NAMES[portal.network];
+    const log = this.options.logger.child({ portal: portal.id, room: portal.roomId, user: event.sender });
+    if (error instanceof NetworkError) {
+      log.warn("The network refused a Matrix event", { event: event.event_id, code: error.code, error: error.message });
+      await this.notice(portal.roomId, portal.id, event, `Not delivered to ${network}. ${describeRefusal(error, network)}`);
+      return;
+    }
+    log.error("Could not bridge a Matrix event", { event: event.event_id, type: event.type, error });
+    await this.notice(portal.roomId, portal.id, event, `Not delivered to ${network}: the bridge hit an error (${(error as Error)?.message ?? String(error)}).`);
+  }
+
+  /** Tells the sender that the network makes their event (and what follows it) wait. */
+  private async waiting(portalId: number, event: MatrixEvent, wait: RetryDecision): Promise<void> {
+    const portal = this.options.storage.portals.get(portalId);
+    if (!portal?.roomId) return;
+    const network = NETWORK_NAMES[portal.network];
+    const seconds = Math.max(1, Math.ceil(wait.waitMs / 1000));
+    const text = wait.rateLimited
+      ? `${network} asked to slow down: this is queued and goes out in about ${seconds} seconds, followed by anything sent after it.`
+      : `${network} cannot be reached right now: this is queued and will be tried again in about ${seconds} seconds; anything sent after it waits too.`;
+    await this.notice(portal.roomId, portal.id, event, text, "waiting");
   }
 
   // Messages and edits
@@ -149,7 +192,7 @@ export class MatrixEvents {
     const target = replyTo ? storage.messages.findEvent(portal.id, portal.roomId, replyTo) : undefined;
     if (target && caps.replies) message.replyTo = { id: target.remoteId, sender: target.sender };
     const key = networkKey(portal.id, event.event_id);
-    const result = await withRetries(() => sender.login.session.send(portal.chatId, message, key), DEFAULT_RETRY, this.announceLongWait(portal, event));
+    const result = await sender.login.session.send(portal.chatId, message, key);
     storage.transaction(() => {
       const base = { roomId: portal.roomId, eventId: event.event_id, sender: sender.login.record.remoteUserId, timestamp: result.timestamp };
       storage.messages.add({ portalId: portal.id, remoteId: result.id, ...base });
@@ -224,7 +267,7 @@ export class MatrixEvents {
     const text = parsed.kind === "text" ? parsed.text : parsed.kind === "media" ? parsed.caption ?? plainText("") : undefined;
     if (!text) throw new Refusal(`The edit was not sent: ${network} can only change a message's text or caption.`);
     this.checkTextLength(text, caps, network);
-    const result = await withRetries(() => sender.login.session.edit(portal.chatId, target.remoteId, text, networkKey(portal.id, event.event_id)));
+    const result = await sender.login.session.edit(portal.chatId, target.remoteId, text, networkKey(portal.id, event.event_id));
     storage.transaction(() => {
       storage.messages.add({
         portalId: portal.id,
@@ -255,7 +298,7 @@ export class MatrixEvents {
     if (sender.relayed) throw new Refusal(`Reactions are not sent to ${network} through the relay: log in to react.`);
     const me = sender.login.record.remoteUserId;
     const previous = storage.reactions.find(portal.id, target.remoteId, me);
-    await withRetries(() => sender.login.session.react(portal.chatId, target.remoteId, relation.key as string, networkKey(portal.id, event.event_id)));
+    await sender.login.session.react(portal.chatId, target.remoteId, relation.key as string, networkKey(portal.id, event.event_id));
     storage.reactions.set({ portalId: portal.id, targetId: target.remoteId, sender: me, emoji: relation.key, roomId: portal.roomId, eventId: event.event_id });
     if (previous && previous.eventId !== event.event_id && sender.login.connector.capabilities.reactions.perUser === 1) {
       // The network keeps one reaction per person: the new one replaced the old there, so the
@@ -281,7 +324,7 @@ export class MatrixEvents {
     const key = networkKey(portal.id, event.event_id);
     if (reaction) {
       if (reaction.sender !== me) return;
-      await withRetries(() => sender.login.session.removeReaction(portal.chatId, reaction.targetId, key));
+      await sender.login.session.removeReaction(portal.chatId, reaction.targetId, key);
       storage.reactions.delete(portal.id, reaction.targetId, me);
       return;
     }
@@ -296,7 +339,7 @@ export class MatrixEvents {
     }
     const parts = storage.messages.listEvent(portal.id, portal.roomId, message.eventId).filter((part) => !part.deleted);
     for (const [i, part] of parts.entries()) {
-      await withRetries(() => sender.login.session.delete(portal.chatId, part.remoteId, i === 0 ? key : `${key}:${i}`));
+      await sender.login.session.delete(portal.chatId, part.remoteId, i === 0 ? key : `${key}:${i}`);
       storage.messages.markRemoteDeleted(portal.id, part.remoteId);
     }
   }
@@ -315,19 +358,19 @@ export class MatrixEvents {
       if (!groups.rename) throw new Refusal(`${network} groups cannot be renamed from here.`);
       const name = this.options.portals.groupName(portal.network, content["name"]);
       if (name === portal.name) return;
-      await withRetries(() => session.setChatName(portal.chatId, name));
+      await session.setChatName(portal.chatId, name);
       this.options.storage.portals.setInfo(portal.id, { ...portal, name });
     } else if (event.type === "m.room.topic" && typeof content["topic"] === "string") {
       if (!groups.topic) throw new Refusal(`${network} groups have no description to change.`);
       if (content["topic"] === (portal.topic ?? "")) return;
-      await withRetries(() => session.setChatTopic(portal.chatId, content["topic"] as string));
+      await session.setChatTopic(portal.chatId, content["topic"] as string);
       this.options.storage.portals.setInfo(portal.id, { ...portal, topic: content["topic"] });
     } else if (event.type === "m.room.avatar") {
       if (!groups.avatar) throw new Refusal(`${network} group pictures cannot be changed from here.`);
       const url = typeof content["url"] === "string" ? content["url"] : undefined;
       if (url === portal.avatarMxc) return;
       const image = url ? await this.options.matrix.download(url) : undefined;
-      await withRetries(() => session.setChatAvatar(portal.chatId, image ? { data: image.data, mimeType: image.mimeType } : null));
+      await session.setChatAvatar(portal.chatId, image ? { data: image.data, mimeType: image.mimeType } : null);
       this.options.storage.portals.setInfo(portal.id, { ...portal, avatarMxc: url, avatarId: url });
     }
   }
@@ -353,8 +396,8 @@ export class MatrixEvents {
     const sender = await this.senderFor(portal, event, false);
     if (!sender) return;
     if (!sender.login.connector.capabilities.groups.membership) throw new Refusal(`Members of ${NETWORK_NAMES[portal.network]} groups cannot be changed from here.`);
-    if (adding) await withRetries(() => sender.login.session.addMembers(portal.chatId, [remote.remoteUserId]));
-    else await withRetries(() => sender.login.session.removeMembers(portal.chatId, [remote.remoteUserId]));
+    if (adding) await sender.login.session.addMembers(portal.chatId, [remote.remoteUserId]);
+    else await sender.login.session.removeMembers(portal.chatId, [remote.remoteUserId]);
   }
 
   private async onPowerLevels(portal: Portal, event: MatrixEvent): Promise<void> {
@@ -375,7 +418,7 @@ export class MatrixEvents {
     if (!sender) return;
     if (!sender.login.connector.capabilities.groups.admins) throw new Refusal(`${NETWORK_NAMES[portal.network]} group admins cannot be changed from here.`);
     for (const change of changes) {
-      await withRetries(() => sender.login.session.setAdmin(portal.chatId, change.remote, change.admin));
+      await sender.login.session.setAdmin(portal.chatId, change.remote, change.admin);
     }
   }
 
@@ -434,20 +477,9 @@ export class MatrixEvents {
       this.toldNoLogin.add(once);
       const network = NETWORK_NAMES[portal.network];
       const how = level === "user" || level === "admin" ? `Log in with 'login ${portal.network}' in your management room` : "Ask someone to set a relay here";
-      await this.notice(portal, event, `Your messages here are not sent to ${network}: you have no ${network} login in this chat. ${how}.`);
+      await this.notice(portal.roomId, portal.id, event, `Your messages here are not sent to ${network}: you have no ${network} login in this chat. ${how}.`);
     }
     return undefined;
-  }
-
-  /** Tells the sender, once per message, when the network makes it wait a while. */
-  private announceLongWait(portal: Portal, event: MatrixEvent): (ms: number, rateLimited: boolean) => Promise<void> {
-    let told = false;
-    return async (ms, rateLimited) => {
-      if (told || !rateLimited || ms < LONG_WAIT_MS) return;
-      told = true;
-      const network = NETWORK_NAMES[portal.network];
-      await this.notice(portal, event, `${network} asked to slow down: this message goes out in about ${Math.ceil(ms / 1000)} seconds, and the next ones after it.`);
-    };
   }
 
   private async relayPrefix(portal: Portal, userId: string): Promise<FormattedText> {
@@ -467,18 +499,19 @@ export class MatrixEvents {
     };
   }
 
-  private async notice(portal: Portal, event: MatrixEvent, text: string): Promise<void> {
+  /** A notice to the sender, as a reply to their event; `kind` tells apart notices about one event. */
+  private async notice(roomId: string, portalId: number, event: MatrixEvent, text: string, kind = "notice"): Promise<void> {
     const { matrix } = this.options;
     try {
       await matrix.sendEvent(
         matrix.botUserId,
-        portal.roomId,
+        roomId,
         "m.room.message",
         { msgtype: "m.notice", body: text, "m.relates_to": { "m.in_reply_to": { event_id: event.event_id } } },
-        { txnId: `notice-${networkKey(portal.id, event.event_id)}` },
+        { txnId: `${kind}-${networkKey(portalId, event.event_id)}` },
       );
     } catch (error) {
-      this.options.logger.warn("Could not send a notice to the room", { room: portal.roomId, error });
+      this.options.logger.warn("Could not send a notice to the room", { room: roomId, error });
     }
   }
 }

@@ -61,3 +61,8 @@ export interface MatrixPort {
 export function isPermanentMatrixFailure(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { permanent?: unknown }).permanent === true;
 }
+
+/** Whether a homeserver failure may go away on retry (it could not be reached, a 5xx, a 429). */
+export function isTransientMatrixFailure(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { permanent?: unknown }).permanent === false;
+}

@@ -16,6 +16,7 @@ import {
 import { GhostRepository } from "./repositories/ghosts.js";
 import { LoginRepository } from "./repositories/logins.js";
 import { MessageRepository } from "./repositories/messages.js";
+import { OutboxRepository } from "./repositories/outbox.js";
 import { PortalRepository } from "./repositories/portals.js";
 import { ReactionRepository } from "./repositories/reactions.js";
 import {
@@ -39,6 +40,7 @@ export interface Storage {
   readonly ghosts: GhostRepository;
   readonly messages: MessageRepository;
   readonly reactions: ReactionRepository;
+  readonly outbox: OutboxRepository;
   /** Runs `work` in one SQLite transaction: all of its writes land, or none. */
   transaction<T>(work: () => T): T;
   schemaVersion(): number;
@@ -52,7 +54,7 @@ const BUSY_TIMEOUT_MS = 5000;
 class SqliteStorage implements Storage {
   readonly transactions: TransactionRepository;
   readonly managementRooms: ManagementRoomRepository;
-  private repositories: Partial<{ logins: LoginRepository; portals: PortalRepository; ghosts: GhostRepository; messages: MessageRepository; reactions: ReactionRepository }> = {};
+  private repositories: Partial<{ logins: LoginRepository; portals: PortalRepository; ghosts: GhostRepository; messages: MessageRepository; reactions: ReactionRepository; outbox: OutboxRepository }> = {};
 
   constructor(
     readonly db: Database.Database,
@@ -82,6 +84,10 @@ class SqliteStorage implements Storage {
 
   get reactions(): ReactionRepository {
     return (this.repositories.reactions ??= new ReactionRepository(this.db));
+  }
+
+  get outbox(): OutboxRepository {
+    return (this.repositories.outbox ??= new OutboxRepository(this.db));
   }
 
   transaction<T>(work: () => T): T {

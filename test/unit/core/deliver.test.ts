@@ -1,71 +1,56 @@
 import { describe, expect, it } from "@jest/globals";
-import { describeRefusal, withRetries } from "../../../src/core/deliver.js";
+import { describeRefusal, retryDecision } from "../../../src/core/deliver.js";
 import { NetworkError } from "../../../src/network/index.js";
 
-const fast = { attempts: 3, initialMs: 1, maxMs: 5 };
+const policy = { attempts: 3, initialMs: 100, maxMs: 1_000 };
+/** Stands in for HomeserverError, whose `permanent` says whether a retry can help. */
+const homeserverFailure = (permanent: boolean) => Object.assign(new Error("homeserver"), { permanent });
 
-describe("withRetries", () => {
-  it("retries transient failures and returns the first success", async () => {
-    let calls = 0;
-    const result = await withRetries(async () => {
-      calls += 1;
-      if (calls < 3) throw new NetworkError("transient", "connection reset");
-      return "sent";
-    }, fast);
-    expect(result).toBe("sent");
-    expect(calls).toBe(3);
+describe("retryDecision", () => {
+  it("waits as long as a rate limit asks, however many attempts came before", () => {
+    const limited = new NetworkError("rate_limited", "slow down", { retryAfterMs: 42_000 });
+    expect(retryDecision(limited, 1, policy)).toEqual({ waitMs: 42_000, rateLimited: true });
+    expect(retryDecision(limited, 500, policy)).toEqual({ waitMs: 42_000, rateLimited: true });
   });
 
-  it("waits as long as a rate limit asks before trying again", async () => {
-    let calls = 0;
-    const started = Date.now();
-    await withRetries(async () => {
-      calls += 1;
-      if (calls === 1) throw new NetworkError("rate_limited", "slow down", { retryAfterMs: 30 });
-      return "ok";
-    }, { attempts: 2, initialMs: 1, maxMs: 100 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+  it("backs off from a rate limit that names no wait, within the policy's bounds", () => {
+    const decision = retryDecision(new NetworkError("rate_limited", "slow down"), 1, policy);
+    expect(decision?.rateLimited).toBe(true);
+    expect(decision?.waitMs).toBeGreaterThanOrEqual(50);
+    expect(decision?.waitMs).toBeLessThanOrEqual(100);
   });
 
-  it("does not retry a final refusal such as an expired edit window", async () => {
-    let calls = 0;
-    await expect(
-      withRetries(async () => {
-        calls += 1;
-        throw new NetworkError("window_expired", "too late");
-      }, fast),
-    ).rejects.toThrow("too late");
-    expect(calls).toBe(1);
+  it("retries transient network failures with growing, capped, jittered waits until the attempts run out", () => {
+    const down = new NetworkError("transient", "connection reset");
+    const first = retryDecision(down, 1, policy);
+    const second = retryDecision(down, 2, policy);
+    expect(first).toMatchObject({ rateLimited: false });
+    expect(first!.waitMs).toBeGreaterThanOrEqual(50);
+    expect(first!.waitMs).toBeLessThanOrEqual(100);
+    expect(second!.waitMs).toBeGreaterThanOrEqual(100);
+    expect(second!.waitMs).toBeLessThanOrEqual(200);
+    expect(retryDecision(down, 3, policy)).toBeUndefined();
+    expect(retryDecision(down, 2, { ...policy, initialMs: 10_000 })!.waitMs).toBeLessThanOrEqual(1_000);
   });
 
-  it("gives up after the last attempt with the last error", async () => {
-    await expect(withRetries(async () => Promise.reject(new NetworkError("transient", "down")), fast)).rejects.toThrow("down");
+  it("retries a homeserver that is briefly away, but not one that refused", () => {
+    expect(retryDecision(homeserverFailure(false), 1, policy)).toMatchObject({ rateLimited: false });
+    expect(retryDecision(homeserverFailure(true), 1, policy)).toBeUndefined();
+  });
+
+  it("treats refusals and programming errors as final", () => {
+    for (const code of ["window_expired", "forbidden", "invalid", "unsupported", "too_large", "not_found", "logged_out"] as const) {
+      expect(retryDecision(new NetworkError(code, "no"), 1, policy)).toBeUndefined();
+    }
+    expect(retryDecision(new TypeError("x is undefined"), 1, policy)).toBeUndefined();
   });
 });
 
 describe("describeRefusal", () => {
-  it("names the network and what was wrong for every error code", () => {
+  it("puts the network's reason in one sentence a user can act on", () => {
     expect(describeRefusal(new NetworkError("too_large", "16 MB max"), "WhatsApp")).toBe("It is too large for WhatsApp: 16 MB max");
     expect(describeRefusal(new NetworkError("logged_out", "x"), "WhatsApp")).toContain("log in again");
+    expect(describeRefusal(new NetworkError("transient", "reset"), "WhatsApp")).toContain("several minutes");
     expect(describeRefusal(new Error("ECONNREFUSED"), "WhatsApp")).toBe("WhatsApp could not be reached (ECONNREFUSED).");
-  });
-});
-
-describe("withRetries announcing waits", () => {
-  it("tells the caller how long each wait will be and whether the network asked for it", async () => {
-    const waits: [number, boolean][] = [];
-    let calls = 0;
-    await withRetries(
-      async () => {
-        calls += 1;
-        if (calls === 1) throw new NetworkError("rate_limited", "slow down", { retryAfterMs: 20 });
-        if (calls === 2) throw new NetworkError("transient", "reset");
-        return "ok";
-      },
-      { attempts: 3, initialMs: 1, maxMs: 50 },
-      (ms, rateLimited) => void waits.push([ms, rateLimited]),
-    );
-    expect(waits[0]).toEqual([20, true]);
-    expect(waits[1]?.[1]).toBe(false);
   });
 });

@@ -1,0 +1,147 @@
+/**
+ * The way out to the networks: every Matrix event bound for a portal is stored first, then done
+ * on the network by the portal's own lane, oldest first. The homeserver's transaction is
+ * acknowledged once the events are stored, so a network that asks the bridge to wait (a rate
+ * limit, an outage) holds up neither the homeserver nor any other portal, nothing is dropped
+ * while it waits, and a restart carries on with what was left.
+ *
+ * A portal's lane runs its attempts inside the portal's serial queue, so they stay in order with
+ * what arrives from the network, but it waits outside it: a rate-limited portal still receives.
+ */
+import type { Logger } from "../logging/logger.js";
+import type { MatrixEvent } from "../matrix/events.js";
+import type { OutboxEntry, OutboxRepository } from "../storage/repositories/outbox.js";
+import { DEFAULT_RETRY, retryDecision, type RetryDecision, type RetryPolicy } from "./deliver.js";
+import type { KeyedSerialQueue } from "./serial-queue.js";
+
+/** A wait that puts an event this far behind the moment it was queued is announced. */
+export const ANNOUNCE_AFTER_MS = 5_000;
+/** How long a lane rests when the outbox itself failed (the database), before trying again. */
+const STORAGE_RETRY_MS = 5_000;
+
+export interface OutboxHandlers {
+  /** Does the event on the network once; throws whatever stopped it. */
+  attempt(portalId: number, event: MatrixEvent): Promise<void>;
+  /** The event will not be done: tell its sender why. */
+  failed(portalId: number, event: MatrixEvent, error: unknown): Promise<void>;
+  /** The event waits: tell its sender (once per event). */
+  waiting(portalId: number, event: MatrixEvent, wait: RetryDecision): Promise<void>;
+}
+
+export interface OutboxOptions {
+  store: OutboxRepository;
+  queue: KeyedSerialQueue;
+  handlers: OutboxHandlers;
+  logger: Logger;
+  policy?: RetryPolicy;
+  announceAfterMs?: number;
+}
+
+type Step = { kind: "next" } | { kind: "empty" } | { kind: "wait"; ms: number };
+
+export class Outbox {
+  /** Lanes with a drain loop running. */
+  private readonly draining = new Set<number>();
+  /** Lanes that were given new events while their loop ran. */
+  private readonly again = new Set<number>();
+  /** Lanes resting until the network lets them try again. */
+  private readonly resting = new Map<number, NodeJS.Timeout>();
+  /** Lanes whose sender heard of a wait since the lane was last empty: one notice covers a backlog. */
+  private readonly announced = new Set<number>();
+  private stopped = false;
+
+  constructor(private readonly options: OutboxOptions) {}
+
+  /** Stores the event for the portal and wakes its lane; false if it was queued already. */
+  enqueue(portalId: number, event: MatrixEvent): boolean {
+    const added = this.options.store.add(portalId, event.event_id, event as unknown as Record<string, unknown>);
+    this.wake(portalId);
+    return added;
+  }
+
+  /** Wakes every lane with events left from before a restart. */
+  resume(): void {
+    this.stopped = false;
+    for (const portalId of this.options.store.portalsWithPending()) this.wake(portalId);
+  }
+
+  /** Stops starting attempts; events still queued stay stored for the next start. */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.resting.values()) clearTimeout(timer);
+    this.resting.clear();
+  }
+
+  private wake(portalId: number): void {
+    if (this.stopped || this.resting.has(portalId)) return;
+    if (this.draining.has(portalId)) {
+      this.again.add(portalId);
+      return;
+    }
+    this.draining.add(portalId);
+    void this.drain(portalId);
+  }
+
+  private async drain(portalId: number): Promise<void> {
+    try {
+      for (;;) {
+        this.again.delete(portalId);
+        let step: Step;
+        try {
+          step = await this.options.queue.run(`portal:${portalId}`, () => this.step(portalId));
+        } catch (error) {
+          this.options.logger.error("The outbox could not read or update its queue; trying again shortly", { portal: portalId, error });
+          step = { kind: "wait", ms: STORAGE_RETRY_MS };
+        }
+        if (this.stopped) return;
+        if (step.kind === "next" || (step.kind === "empty" && this.again.has(portalId))) continue;
+        if (step.kind === "wait") this.rest(portalId, step.ms);
+        return;
+      }
+    } finally {
+      // Synchronous with the last check of `again`, so no wake-up falls between the two.
+      this.draining.delete(portalId);
+    }
+  }
+
+  private rest(portalId: number, ms: number): void {
+    const timer = setTimeout(() => {
+      this.resting.delete(portalId);
+      this.wake(portalId);
+    }, ms);
+    this.resting.set(portalId, timer);
+  }
+
+  private async step(portalId: number): Promise<Step> {
+    const { store, handlers } = this.options;
+    if (this.stopped) return { kind: "empty" };
+    const entry = store.head(portalId);
+    if (!entry) {
+      this.announced.delete(portalId);
+      return { kind: "empty" };
+    }
+    const event = entry.event as unknown as MatrixEvent;
+    try {
+      await handlers.attempt(portalId, event);
+    } catch (error) {
+      const decision = retryDecision(error, entry.attempts + 1, this.options.policy ?? DEFAULT_RETRY);
+      if (decision) {
+        store.recordAttempt(entry.id);
+        await this.announce(entry, decision);
+        return { kind: "wait", ms: decision.waitMs };
+      }
+      await handlers.failed(portalId, event, error);
+    }
+    store.done(entry.id);
+    return { kind: "next" };
+  }
+
+  private async announce(entry: OutboxEntry, decision: RetryDecision): Promise<void> {
+    if (entry.announced || this.announced.has(entry.portalId)) return;
+    const behind = Date.now() + decision.waitMs - entry.queuedAt;
+    if (behind < (this.options.announceAfterMs ?? ANNOUNCE_AFTER_MS)) return;
+    await this.options.handlers.waiting(entry.portalId, entry.event as unknown as MatrixEvent, decision);
+    this.options.store.recordAnnounced(entry.id);
+    this.announced.add(entry.portalId);
+  }
+}
