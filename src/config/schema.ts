@@ -61,6 +61,8 @@ function unsetWhenEmpty<T extends z.ZodType>(schema: T) {
     .optional();
 }
 
+const mxcUri = z.string().regex(/^mxc:\/\/[^/]+\/.+$/, "expected an mxc:// URI");
+
 const displaynameTemplate = z
   .string()
   .min(1)
@@ -85,6 +87,17 @@ function networkSchema(defaults: {
         .string()
         .refine((t) => t.split("{{name}}").length === 2, { message: "expected a template containing {{name}} exactly once" })
         .default("{{name}}"),
+      // An mxc:// image marking the network: the picture of group rooms that have none of
+      // their own, and the network's icon in the rooms' MSC2346 m.bridge state.
+      room_avatar: unsetWhenEmpty(mxcUri),
+      // The bridge's own pacing of one account's sends and actions; unset keys take the
+      // network's published limits (Instagram: 30 and 60), 0 turns that pacing off.
+      rate_limit: z
+        .strictObject({
+          sends_per_minute: unsetWhenEmpty(z.number().int().min(0)),
+          actions_per_minute: unsetWhenEmpty(z.number().int().min(0)),
+        })
+        .prefault({}),
     })
     .prefault({});
 }
@@ -120,7 +133,7 @@ export const ConfigSchema = z
           .strictObject({
             localpart: localpart.default("crosschat"),
             displayname: z.string().default("crosschat bridge bot"),
-            avatar: unsetWhenEmpty(z.string().regex(/^mxc:\/\/[^/]+\/.+$/, "expected an mxc:// URI")),
+            avatar: unsetWhenEmpty(mxcUri),
           })
           .prefault({}),
       })

@@ -11,6 +11,7 @@ import type { LoginRecord } from "../storage/repositories/logins.js";
 import { Ghosts } from "./ghosts.js";
 import { Logins, type ActiveLogin } from "./logins.js";
 import { MatrixEvents } from "./matrix-events.js";
+import { pacingLimits } from "./pacing.js";
 import type { MatrixPort } from "./matrix-port.js";
 import { hasPermission } from "./permissions.js";
 import { NETWORK_NAMES, Portals, portalKey } from "./portals.js";
@@ -43,6 +44,7 @@ export class BridgeCore {
     this.portals = new Portals({
       store: storage.portals,
       groupNameTemplate: (network) => config.networks[network].group_name_template,
+      networkAvatar: (network) => config.networks[network].room_avatar,
       matrix,
       ghosts: this.ghosts,
       logger: logger.child({ module: "core.portals" }),
@@ -79,6 +81,7 @@ export class BridgeCore {
       logins: this.logins,
       queue: this.queue,
       permissions: config.permissions,
+      pacing: (network) => pacingLimits(config.networks[network].rate_limit, connectors.get(network)?.capabilities),
       logger: logger.child({ module: "core.matrix" }),
     });
   }

@@ -17,6 +17,7 @@ import {
   type Capabilities,
   type FormattedText,
   type MediaKind,
+  type NetworkId,
   type OutgoingMessage,
 } from "../network/index.js";
 import type { Storage } from "../storage/index.js";
@@ -27,6 +28,7 @@ import { networkKey } from "./keys.js";
 import type { ActiveLogin, Logins } from "./logins.js";
 import { DOUBLE_PUPPET_MARK, type MatrixPort } from "./matrix-port.js";
 import { Outbox } from "./outbox.js";
+import { Pacer, type PacedCall, type PacingLimits } from "./pacing.js";
 import { NETWORK_NAMES, POWER, type Portals } from "./portals.js";
 import type { KeyedSerialQueue } from "./serial-queue.js";
 
@@ -38,6 +40,8 @@ export interface MatrixEventsOptions {
   logins: Logins;
   queue: KeyedSerialQueue;
   permissions: PermissionRules;
+  /** The limits a network's accounts are kept to (config, else the connector's). */
+  pacing(network: NetworkId): PacingLimits;
   logger: Logger;
 }
 
@@ -55,6 +59,7 @@ export class MatrixEvents {
   private readonly typing = new Map<number, Set<string>>();
   private readonly toldNoLogin = new Set<string>();
   private readonly outbox: Outbox;
+  private readonly pacer = new Pacer();
 
   constructor(private readonly options: MatrixEventsOptions) {
     this.outbox = new Outbox({
@@ -192,6 +197,7 @@ export class MatrixEvents {
     const target = replyTo ? storage.messages.findEvent(portal.id, portal.roomId, replyTo) : undefined;
     if (target && caps.replies) message.replyTo = { id: target.remoteId, sender: target.sender };
     const key = networkKey(portal.id, event.event_id);
+    this.pace(sender.login, "send");
     const result = await sender.login.session.send(portal.chatId, message, key);
     storage.transaction(() => {
       const base = { roomId: portal.roomId, eventId: event.event_id, sender: sender.login.record.remoteUserId, timestamp: result.timestamp };
@@ -267,6 +273,7 @@ export class MatrixEvents {
     const text = parsed.kind === "text" ? parsed.text : parsed.kind === "media" ? parsed.caption ?? plainText("") : undefined;
     if (!text) throw new Refusal(`The edit was not sent: ${network} can only change a message's text or caption.`);
     this.checkTextLength(text, caps, network);
+    this.pace(sender.login, "action");
     const result = await sender.login.session.edit(portal.chatId, target.remoteId, text, networkKey(portal.id, event.event_id));
     storage.transaction(() => {
       storage.messages.add({
@@ -298,6 +305,7 @@ export class MatrixEvents {
     if (sender.relayed) throw new Refusal(`Reactions are not sent to ${network} through the relay: log in to react.`);
     const me = sender.login.record.remoteUserId;
     const previous = storage.reactions.find(portal.id, target.remoteId, me);
+    this.pace(sender.login, "action");
     await sender.login.session.react(portal.chatId, target.remoteId, relation.key as string, networkKey(portal.id, event.event_id));
     storage.reactions.set({ portalId: portal.id, targetId: target.remoteId, sender: me, emoji: relation.key, roomId: portal.roomId, eventId: event.event_id });
     if (previous && previous.eventId !== event.event_id && sender.login.connector.capabilities.reactions.perUser === 1) {
@@ -324,6 +332,7 @@ export class MatrixEvents {
     const key = networkKey(portal.id, event.event_id);
     if (reaction) {
       if (reaction.sender !== me) return;
+      this.pace(sender.login, "action");
       await sender.login.session.removeReaction(portal.chatId, reaction.targetId, key);
       storage.reactions.delete(portal.id, reaction.targetId, me);
       return;
@@ -339,6 +348,7 @@ export class MatrixEvents {
     }
     const parts = storage.messages.listEvent(portal.id, portal.roomId, message.eventId).filter((part) => !part.deleted);
     for (const [i, part] of parts.entries()) {
+      this.pace(sender.login, "action");
       await sender.login.session.delete(portal.chatId, part.remoteId, i === 0 ? key : `${key}:${i}`);
       storage.messages.markRemoteDeleted(portal.id, part.remoteId);
     }
@@ -358,11 +368,13 @@ export class MatrixEvents {
       if (!groups.rename) throw new Refusal(`${network} groups cannot be renamed from here.`);
       const name = this.options.portals.groupName(portal.network, content["name"]);
       if (name === portal.name) return;
+      this.pace(sender.login, "action");
       await session.setChatName(portal.chatId, name);
       this.options.storage.portals.setInfo(portal.id, { ...portal, name });
     } else if (event.type === "m.room.topic" && typeof content["topic"] === "string") {
       if (!groups.topic) throw new Refusal(`${network} groups have no description to change.`);
       if (content["topic"] === (portal.topic ?? "")) return;
+      this.pace(sender.login, "action");
       await session.setChatTopic(portal.chatId, content["topic"] as string);
       this.options.storage.portals.setInfo(portal.id, { ...portal, topic: content["topic"] });
     } else if (event.type === "m.room.avatar") {
@@ -370,6 +382,7 @@ export class MatrixEvents {
       const url = typeof content["url"] === "string" ? content["url"] : undefined;
       if (url === portal.avatarMxc) return;
       const image = url ? await this.options.matrix.download(url) : undefined;
+      this.pace(sender.login, "action");
       await session.setChatAvatar(portal.chatId, image ? { data: image.data, mimeType: image.mimeType } : null);
       this.options.storage.portals.setInfo(portal.id, { ...portal, avatarMxc: url, avatarId: url });
     }
@@ -396,6 +409,7 @@ export class MatrixEvents {
     const sender = await this.senderFor(portal, event, false);
     if (!sender) return;
     if (!sender.login.connector.capabilities.groups.membership) throw new Refusal(`Members of ${NETWORK_NAMES[portal.network]} groups cannot be changed from here.`);
+    this.pace(sender.login, "action");
     if (adding) await sender.login.session.addMembers(portal.chatId, [remote.remoteUserId]);
     else await sender.login.session.removeMembers(portal.chatId, [remote.remoteUserId]);
   }
@@ -418,6 +432,7 @@ export class MatrixEvents {
     if (!sender) return;
     if (!sender.login.connector.capabilities.groups.admins) throw new Refusal(`${NETWORK_NAMES[portal.network]} group admins cannot be changed from here.`);
     for (const change of changes) {
+      this.pace(sender.login, "action");
       await sender.login.session.setAdmin(portal.chatId, change.remote, change.admin);
     }
   }
@@ -480,6 +495,11 @@ export class MatrixEvents {
       await this.notice(portal.roomId, portal.id, event, `Your messages here are not sent to ${network}: you have no ${network} login in this chat. ${how}.`);
     }
     return undefined;
+  }
+
+  /** Throws a rate limit (the outbox waits it out) when the account must slow down first. */
+  private pace(login: ActiveLogin, call: PacedCall): void {
+    this.pacer.check(String(login.record.id), call, this.options.pacing(login.record.network), login.record.network);
   }
 
   private async relayPrefix(portal: Portal, userId: string): Promise<FormattedText> {

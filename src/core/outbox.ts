@@ -24,7 +24,7 @@ export interface OutboxHandlers {
   attempt(portalId: number, event: MatrixEvent): Promise<void>;
   /** The event will not be done: tell its sender why. */
   failed(portalId: number, event: MatrixEvent, error: unknown): Promise<void>;
-  /** The event waits: tell its sender (once per event). */
+  /** The event waits: tell its sender (once for all the portal has queued until its queue empties). */
   waiting(portalId: number, event: MatrixEvent, wait: RetryDecision): Promise<void>;
 }
 
@@ -126,6 +126,13 @@ export class Outbox {
     } catch (error) {
       const decision = retryDecision(error, entry.attempts + 1, this.options.policy ?? DEFAULT_RETRY);
       if (decision) {
+        this.options.logger.debug("Waiting before trying an event again", {
+          portal: portalId,
+          event: entry.eventId,
+          attempt: entry.attempts + 1,
+          waitMs: Math.round(decision.waitMs),
+          reason: (error as Error)?.message ?? String(error),
+        });
         store.recordAttempt(entry.id);
         await this.announce(entry, decision);
         return { kind: "wait", ms: decision.waitMs };
@@ -141,7 +148,7 @@ export class Outbox {
     const behind = Date.now() + decision.waitMs - entry.queuedAt;
     if (behind < (this.options.announceAfterMs ?? ANNOUNCE_AFTER_MS)) return;
     await this.options.handlers.waiting(entry.portalId, entry.event as unknown as MatrixEvent, decision);
-    this.options.store.recordAnnounced(entry.id);
+    this.options.store.recordAnnounced(entry.portalId);
     this.announced.add(entry.portalId);
   }
 }

@@ -31,6 +31,8 @@ export interface PortalsOptions {
   store: PortalRepository;
   /** The network's `group_name_template`. */
   groupNameTemplate(network: NetworkId): string;
+  /** The network's `room_avatar`: its mark on group rooms without a picture of their own. */
+  networkAvatar(network: NetworkId): string | undefined;
   matrix: MatrixPort;
   ghosts: Ghosts;
   logger: Logger;
@@ -87,7 +89,10 @@ export class Portals {
           "m.room.power_levels": POWER.admin,
         },
       },
-      initialState: bridgeState(matrix.botUserId, network, info, name),
+      initialState: [
+        ...bridgeState(matrix.botUserId, network, info, name, this.options.networkAvatar(network)),
+        ...(info.kind === "group" && this.options.networkAvatar(network) ? [{ type: "m.room.avatar", state_key: "", content: { url: this.options.networkAvatar(network) } }] : []),
+      ],
     });
     this.options.store.setRoom(portal.id, roomId);
     // The portal keeps the network's own name of the chat; the room shows it through the template.
@@ -173,13 +178,19 @@ export class Portals {
     }
     return set;
   }
+
+  /** What a group room shows when its chat has no picture: the network's mark, or nothing. */
+  defaultAvatar(network: NetworkId): Record<string, unknown> {
+    const url = this.options.networkAvatar(network);
+    return url ? { url } : {};
+  }
 }
 
 /** MSC2346 bridge info, under the stable and the older unstable type. */
-function bridgeState(bot: string, network: NetworkId, info: ChatInfo, name: string) {
+function bridgeState(bot: string, network: NetworkId, info: ChatInfo, name: string, avatar: string | undefined) {
   const content = {
     bridgebot: bot,
-    protocol: { id: network, displayname: NETWORK_NAMES[network] },
+    protocol: { id: network, displayname: NETWORK_NAMES[network], ...(avatar ? { avatar_url: avatar } : {}) },
     channel: { id: info.id, displayname: name },
   };
   const stateKey = `crosschat://${network}/${encodeURIComponent(info.id)}`;

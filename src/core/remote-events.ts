@@ -304,7 +304,7 @@ export class RemoteEvents {
     }
     if (event.avatar !== undefined) {
       if (event.avatar === null) {
-        await matrix.sendState(bot, portal.roomId, "m.room.avatar", "", {});
+        await matrix.sendState(bot, portal.roomId, "m.room.avatar", "", this.options.portals.defaultAvatar(portal.network));
         info.avatarMxc = undefined;
       } else {
         const data = await event.avatar.download();

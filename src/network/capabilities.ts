@@ -44,4 +44,14 @@ export interface Capabilities {
     membership: boolean;
     admins: boolean;
   };
+  /**
+   * Per-account limits the network enforces, which the bridge keeps to on its own: a network
+   * that has to refuse (Instagram's "Try Again Later") may flag the account. Absent: no pacing.
+   */
+  pacing?: {
+    /** Messages sent (text, media, likes). */
+    sendsPerMinute: number;
+    /** Reactions, edits, deletes and group changes. */
+    actionsPerMinute: number;
+  };
 }

@@ -5,6 +5,7 @@
  * other way to send sound); files, stickers, locations and contact cards cannot be sent.
  */
 import type { Capabilities } from "../../network/index.js";
+import { DEFAULT_RATE_LIMITS } from "../../simnet/instagram/limits.js";
 import { LIMITS } from "../../simnet/instagram/protocol.js";
 
 export const instagramCapabilities: Capabilities = {
@@ -28,4 +29,6 @@ export const instagramCapabilities: Capabilities = {
   receipts: "watermark",
   presence: false,
   groups: { rename: true, topic: false, avatar: false, membership: true, admins: true },
+  // Instagram's published per-account limits; networks.instagram.rate_limit can change them.
+  pacing: { sendsPerMinute: DEFAULT_RATE_LIMITS.sendsPerMinute, actionsPerMinute: DEFAULT_RATE_LIMITS.actionsPerMinute },
 };

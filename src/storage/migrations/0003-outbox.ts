@@ -20,7 +20,8 @@ export const outbox: Migration = {
         event       TEXT NOT NULL,
         attempts    INTEGER NOT NULL DEFAULT 0,
         queued_at   INTEGER NOT NULL,
-        -- When the sender was told that the event is waiting, so a restart does not tell again.
+        -- Whether the sender was told that this event (or one before it) waits, so a restart
+        -- does not tell them again.
         announced   INTEGER NOT NULL DEFAULT 0,
         UNIQUE (portal_id, event_id)
       );

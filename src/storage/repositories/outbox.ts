@@ -47,7 +47,7 @@ export class OutboxRepository {
     this.first = db.prepare("SELECT * FROM outbox WHERE portal_id = ? ORDER BY id LIMIT 1");
     this.remove = db.prepare("DELETE FROM outbox WHERE id = ?");
     this.attempted = db.prepare("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?");
-    this.markAnnounced = db.prepare("UPDATE outbox SET announced = 1 WHERE id = ?");
+    this.markAnnounced = db.prepare("UPDATE outbox SET announced = 1 WHERE portal_id = ?");
     this.pendingPortals = db.prepare("SELECT DISTINCT portal_id FROM outbox ORDER BY portal_id");
     this.count = db.prepare("SELECT COUNT(*) AS n FROM outbox");
   }
@@ -71,8 +71,9 @@ export class OutboxRepository {
     this.attempted.run(id);
   }
 
-  recordAnnounced(id: number): void {
-    this.markAnnounced.run(id);
+  /** The sender was told the portal's queue waits: it covers every event queued so far. */
+  recordAnnounced(portalId: number): void {
+    this.markAnnounced.run(portalId);
   }
 
   portalsWithPending(): number[] {

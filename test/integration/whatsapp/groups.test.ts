@@ -77,6 +77,25 @@ describe("WhatsApp groups", () => {
     expect(info.picture).not.toBe(before);
   });
 
+  it("marks a group room with the network's room_avatar until the group has a picture, and again once it is removed", async () => {
+    const uploader = await matrixUser("badge-uploader");
+    const { content_uri: badge } = await uploader.client.uploadContent(Buffer.from("a WhatsApp badge"), { type: "image/png", name: "whatsapp.png" });
+    const scene = await whatsappScene({ networks: { whatsapp: { room_avatar: badge } } });
+    const bob = await contact(scene.wa, "Bob");
+    const group = await bob.phone.api.createGroup("Knitting", [scene.alicePhone.jid]);
+    await bob.phone.sendText(group.jid, "purl");
+    const roomId = await waitForPortal(scene.alice.client, "whatsapp", /^Knitting$/);
+    const state = () => scene.alice.client.getRoom(roomId)?.currentState;
+    expect(state()?.getStateEvents("m.room.avatar", "")?.getContent()["url"]).toBe(badge);
+    expect(state()?.getStateEvents("m.bridge")[0]?.getContent()["protocol"]).toMatchObject({ id: "whatsapp", avatar_url: badge });
+
+    await bob.phone.api.setGroupPicture(group.jid, Buffer.from("the group's own picture"));
+    const own = await waitForEvent(scene.alice.client, (e) => e.getRoomId() === roomId && e.getType() === "m.room.avatar" && typeof e.getContent()["url"] === "string" && e.getContent()["url"] !== badge, BRIDGE_WAIT_MS, "the group's picture");
+    expect(own.getContent()["url"]).not.toBe(badge);
+    await bob.phone.api.setGroupPicture(group.jid, null);
+    await waitForEvent(scene.alice.client, (e) => e.getRoomId() === roomId && e.getType() === "m.room.avatar" && e.getContent()["url"] === badge && e.getTs() > own.getTs(), BRIDGE_WAIT_MS, "the badge again");
+  });
+
   it("names the room through group_name_template, and takes the template off a Matrix rename", async () => {
     const scene = await whatsappScene({ networks: { whatsapp: { group_name_template: "{{name}} (WhatsApp)" } } });
     const bob = await contact(scene.wa, "Bob");

@@ -25,6 +25,7 @@ describe("parseConfig", () => {
       localpart_template: "whatsapp_{{id}}",
       displayname_template: "{{name}} (WhatsApp)",
       group_name_template: "{{name}}",
+      rate_limit: {},
     });
     expect(config.networks.messenger.url).toBe("http://127.0.0.1:29412");
     expect(config.networks.instagram.localpart_template).toBe("instagram_{{id}}");
@@ -38,6 +39,7 @@ describe("parseConfig", () => {
       localpart_template: "messenger_{{id}}",
       displayname_template: "{{name}} (Messenger)",
       group_name_template: "{{name}}",
+      rate_limit: {},
     });
     expect(config.networks.whatsapp.enabled).toBe(true);
   });
