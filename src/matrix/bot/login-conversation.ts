@@ -43,7 +43,7 @@ export class LoginConversations implements Conversation {
   async begin(userId: string, network: NetworkId, args: string[], reply: (r: Reply) => Promise<void>): Promise<void> {
     const flow = this.core.loginFlow(network);
     if (!flow) {
-      await reply({ text: `${network} is not enabled on this bridge.` });
+      await reply({ text: `${NETWORK_NAMES[network]} is not enabled on this bridge.` });
       return;
     }
     await this.cancel(userId);

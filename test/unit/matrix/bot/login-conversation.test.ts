@@ -44,6 +44,15 @@ function setup() {
 }
 
 describe("login conversations", () => {
+  it("answers a login on a network the config turns off without starting anything", async () => {
+    const replies: string[] = [];
+    const core = { loginFlow: () => undefined } as unknown as BridgeCore;
+    const conversations = new LoginConversations(core, async () => undefined, capturingLogger().logger);
+    await conversations.begin("@alice:x", "instagram", [], async (r) => void replies.push(r.text));
+    expect(replies).toEqual(["Instagram is not enabled on this bridge."]);
+    expect(await conversations.take("@alice:x", "!room", "alice", "$1", async (r) => void replies.push(r.text))).toBe(false);
+  });
+
   it("asks for one value per message, redacts the messages with secrets and logs in", async () => {
     const { conversations, submitted, added, redacted, replies, reply, say } = setup();
     await conversations.begin("@alice:x", "messenger", [], reply);
