@@ -1,9 +1,11 @@
 /**
  * One face for "a person using the app", the same on every simulated network: log in, list
- * chats, send, edit, react, delete, read, type and listen. The `crosschat simnet user` shell
- * command, the benchmark and the fuzz test's "does it still serve a normal client" check all
- * drive a network through this. Each network's full client library sits underneath and offers
- * everything its protocol can do; this facade is deliberately the common part only.
+ * chats, send (text with the styling the app has, images), edit, react, delete, read, type, run
+ * groups, sign out other devices and listen. The `crosschat simnet user` shell command, the
+ * benchmark, the fuzz test's "does it still serve a normal client" check and the bridge's
+ * conformance suite all drive a network through this. Each network's full client library sits
+ * underneath and offers everything its protocol can do; this facade is deliberately the common
+ * part only: one method per concept that every network has.
  */
 import type { SimnetNetworkId } from "../core/network.js";
 
@@ -27,14 +29,60 @@ export interface AgentMessage {
   replyTo?: string;
 }
 
+/** What the app shows specially in a text: a style, a link or a person named. */
+export type AgentSpanKind = "bold" | "italic" | "strikethrough" | "code" | "link" | "mention";
+
+/** A stretch of a text shown as `kind`; offsets and lengths count UTF-16 units. */
+export interface AgentSpan {
+  kind: AgentSpanKind;
+  offset: number;
+  length: number;
+  /** `link`: where it points. */
+  url?: string;
+  /** `mention`: the person's id on the network. */
+  user?: string;
+}
+
+/**
+ * A text as the app displays it: markup characters gone (WhatsApp's `*bold*` shows as "bold"
+ * in bold), with the spans that are shown specially.
+ */
+export interface AgentText {
+  text: string;
+  spans: AgentSpan[];
+}
+
+/** A file a message carries. */
+export interface AgentMedia {
+  /** The network's kind: image, photo, video, audio, document... */
+  kind: string;
+  mime: string;
+  size: number;
+  /** The file's bytes, decrypted where the network encrypts files. */
+  download(): Promise<Buffer>;
+}
+
 /** Something that happened, as a listening user sees it. `raw` is the network's own frame. */
 export interface AgentEvent {
-  kind: "message" | "edit" | "reaction" | "delete" | "receipt" | "typing" | "presence" | "profile" | "chat" | "other";
+  kind: "message" | "edit" | "reaction" | "delete" | "receipt" | "typing" | "presence" | "profile" | "chat" | "membership" | "other";
   chat?: string;
   messageId?: string;
   sender?: string;
+  /**
+   * The words (a message's or an edit's text as sent, markup included; an empty reaction means
+   * it was removed), or the state in the network's own word: a receipt's "delivered", "read" or
+   * "played", a typing state, "added" or "removed" for membership.
+   */
   text?: string;
   at?: number;
+  /** Messages and edits: the text as the app displays it. */
+  formatted?: AgentText;
+  /** Messages with a file. */
+  media?: AgentMedia;
+  /** Typing: whether the person is typing (or recording) now. */
+  active?: boolean;
+  /** Membership: the people added to or removed from the group (see `text`). */
+  members?: string[];
   raw: unknown;
 }
 
@@ -47,13 +95,32 @@ export interface UserAgent {
   history(chat: string, limit?: number): Promise<AgentMessage[]>;
   /** Opens (or finds) the direct chat with someone, by the handle the network uses. */
   startDirectChat(handle: string): Promise<AgentChat>;
-  send(chat: string, text: string, options?: { replyTo?: string }): Promise<AgentMessage>;
+  /**
+   * Sends a text; `spans` style parts of it where the app can (see `formats`): WhatsApp writes
+   * its markup, Messenger sends mention ranges. A span the network cannot show is refused; a
+   * `link` span must cover its own URL (every app shows the address as it is).
+   */
+  send(chat: string, text: string, options?: { replyTo?: string; spans?: AgentSpan[] }): Promise<AgentMessage>;
+  /** The kinds of span this app can send and show. */
+  readonly formats: readonly AgentSpanKind[];
+  sendImage(chat: string, data: Buffer, mime: string): Promise<AgentMessage>;
   edit(chat: string, messageId: string, text: string): Promise<void>;
   /** An empty emoji removes the user's reaction. */
   react(chat: string, messageId: string, emoji: string): Promise<void>;
   delete(chat: string, messageId: string): Promise<void>;
   markRead(chat: string, messageId: string): Promise<void>;
   typing(chat: string, typing: boolean): Promise<void>;
+  /** A new group with the people of `handles`, the user as its creator and admin. */
+  createGroup(title: string, handles: string[]): Promise<AgentChat>;
+  /** Group changes; the network allows them to admins only. */
+  addMember(chat: string, handle: string): Promise<void>;
+  removeMember(chat: string, handle: string): Promise<void>;
+  setAdmin(chat: string, handle: string, admin: boolean): Promise<void>;
+  /**
+   * Signs out every other session or device of the account, as a person does from the app's
+   * security settings (WhatsApp: the phone unlinks its companion devices).
+   */
+  endOtherSessions(): Promise<void>;
   /**
    * Approves another device's login code on this one, as a phone approves a companion (a
    * bridge) on WhatsApp; absent on networks that link devices otherwise.

@@ -6,7 +6,7 @@
  */
 import { afterEach } from "@jest/globals";
 import type { AgentEvent, UserAgent } from "../../../src/simnet/client/agent.js";
-import type { SimnetNetworkId } from "../../../src/simnet/core/network.js";
+import type { NetworkDefinition, SimnetNetworkId } from "../../../src/simnet/core/network.js";
 import { networkDefinition, SIMNET_KITS } from "../../../src/simnet/networks.js";
 import { startTestNetwork, type TestNetwork } from "../../simnet/support/network.js";
 
@@ -30,6 +30,12 @@ export interface SimulatedNetwork {
   pendingCode(handle: string): Promise<string | undefined>;
   /** Fault injection: drops every realtime connection (clients and the bridge reconnect). */
   dropConnections(): Promise<void>;
+  /**
+   * Sets the network server's clock `ms` away from real time (0: real time again). The bridge
+   * keeps real time, so a message the network stamps while its clock runs behind is that much
+   * older once the clock is back.
+   */
+  setClockOffset(ms: number): void;
 }
 
 const agents: UserAgent[] = [];
@@ -39,8 +45,10 @@ afterEach(async () => {
   await Promise.all(networks.splice(0).map((net) => net.stop()));
 });
 
-export async function simulatedNetwork(id: SimnetNetworkId): Promise<SimulatedNetwork> {
-  const net = await startTestNetwork(networkDefinition(id, { unlimitedRates: true }));
+/** The network `id`, without per-account rate limits unless `definition` brings its own. */
+export async function simulatedNetwork(id: SimnetNetworkId, definition: NetworkDefinition = networkDefinition(id, { unlimitedRates: true })): Promise<SimulatedNetwork> {
+  const clock = { offsetMs: 0 };
+  const net = await startTestNetwork(definition, { now: () => Date.now() + clock.offsetMs });
   networks.push(net);
   const kit = SIMNET_KITS[id];
   const pendingCode = (handle: string) => kit.pendingCode(net.url, net.adminToken, handle);
@@ -91,6 +99,9 @@ export async function simulatedNetwork(id: SimnetNetworkId): Promise<SimulatedNe
         body: "{}",
       });
       if (!answer.ok) throw new Error(`dropping connections failed: ${answer.status}`);
+    },
+    setClockOffset(ms) {
+      clock.offsetMs = ms;
     },
   };
 }

@@ -1,10 +1,13 @@
 /**
  * The common "person using the app" face (UserAgent) over the Messenger client: what the shell
- * command, the benchmark and the fuzz test drive. Chats are known by the id the user sees them
- * under: the other person's id for a direct thread, the group id otherwise.
+ * command, the benchmark, the fuzz test and the bridge's conformance suite drive. Chats are
+ * known by the id the user sees them under: the other person's id for a direct thread, the
+ * group id otherwise. Messenger shows no styling; mentions are ranges of the text.
  */
-import type { AgentChat, AgentEvent, AgentMessage, UserAgent } from "../../client/agent.js";
-import type { WireMessage, WireThread } from "../protocol.js";
+import type { AgentChat, AgentEvent, AgentMedia, AgentMessage, AgentSpan, AgentSpanKind, AgentText, UserAgent } from "../../client/agent.js";
+import { checkedSpans } from "../../client/spans.js";
+import type { WireMention, WireMessage, WireThread } from "../protocol.js";
+import type { MessengerApi } from "./api.js";
 import type { MessengerClient } from "./client.js";
 import type { DeltaEvent } from "./realtime.js";
 
@@ -33,19 +36,45 @@ function toAgentChat(thread: WireThread, me: string): AgentChat {
   return { id: thread.id, kind: thread.kind, title: thread.name ?? others.map((p) => p.name).join(", "), members: others.map((p) => p.id) };
 }
 
-export function toAgentEvent({ delta, timestamp }: DeltaEvent): AgentEvent {
+const MESSENGER_FORMATS: readonly AgentSpanKind[] = ["mention"];
+
+function shown(text: string, mentions: readonly WireMention[]): AgentText {
+  return { text, spans: mentions.map((m) => ({ kind: "mention", offset: m.offset, length: m.length, user: m.user_id })) };
+}
+
+function attachmentOf(api: MessengerApi, message: WireMessage): AgentMedia | undefined {
+  const attachment = message.attachments[0];
+  if (!attachment) return undefined;
+  return { kind: attachment.kind, mime: attachment.mime, size: attachment.size, download: async () => (await api.download(attachment.id)).data };
+}
+
+/** `api` fetches the files messages carry. */
+export function toAgentEvent({ delta, timestamp }: DeltaEvent, api: MessengerApi): AgentEvent {
   const base = { chat: delta.thread_id, sender: delta.actor_id, at: timestamp, raw: delta };
   switch (delta.type) {
-    case "new_message":
-      return { ...base, kind: "message", messageId: delta.message.id, ...(delta.message.text !== null ? { text: delta.message.text } : {}) };
+    case "new_message": {
+      const { message } = delta;
+      const media = attachmentOf(api, message);
+      return {
+        ...base,
+        kind: "message",
+        messageId: message.id,
+        ...(message.text !== null ? { text: message.text, formatted: shown(message.text, message.mentions) } : {}),
+        ...(media ? { media } : {}),
+      };
+    }
     case "message_edited":
-      return { ...base, kind: "edit", messageId: delta.message_id, text: delta.text };
+      return { ...base, kind: "edit", messageId: delta.message_id, text: delta.text, formatted: shown(delta.text, delta.mentions) };
     case "message_unsent":
       return { ...base, kind: "delete", messageId: delta.message_id };
     case "reaction":
       return { ...base, kind: "reaction", messageId: delta.message_id, text: delta.emoji ?? "" };
     case "read_receipt":
-      return { ...base, kind: "receipt" };
+      return { ...base, kind: "receipt", text: "read" };
+    case "participants_added":
+      return { ...base, kind: "membership", text: "added", members: delta.user_ids };
+    case "participant_removed":
+      return { ...base, kind: "membership", text: "removed", members: [delta.user_id] };
     default:
       return { ...base, kind: "chat" };
   }
@@ -53,6 +82,7 @@ export function toAgentEvent({ delta, timestamp }: DeltaEvent): AgentEvent {
 
 export class MessengerAgent implements UserAgent {
   readonly network = "messenger" as const;
+  readonly formats = MESSENGER_FORMATS;
 
   constructor(readonly client: MessengerClient) {}
 
@@ -77,13 +107,23 @@ export class MessengerAgent implements UserAgent {
 
   /** `handle` is a numeric account id or an email address. */
   async startDirectChat(handle: string): Promise<AgentChat> {
-    const id = NUMERIC.test(handle) ? handle : (await this.client.api.userByEmail(handle)).id;
-    return toAgentChat(await this.client.api.createThread([id]), this.userId);
+    return toAgentChat(await this.client.api.createThread([await this.accountOf(handle)]), this.userId);
   }
 
-  async send(chat: string, text: string, options: { replyTo?: string } = {}): Promise<AgentMessage> {
-    const sent = await this.client.api.send(chat, { text, ...(options.replyTo ? { replyTo: options.replyTo } : {}) });
+  private async accountOf(handle: string): Promise<string> {
+    return NUMERIC.test(handle) ? handle : (await this.client.api.userByEmail(handle)).id;
+  }
+
+  async send(chat: string, text: string, options: { replyTo?: string; spans?: AgentSpan[] } = {}): Promise<AgentMessage> {
+    const mentions = checkedSpans("Messenger", this.formats, text, options.spans).map((s) => ({ offset: s.offset, length: s.length, user_id: s.user as string }));
+    const sent = await this.client.api.send(chat, { text, mentions, ...(options.replyTo ? { replyTo: options.replyTo } : {}) });
     return { id: sent.message_id, chat: sent.thread_id, sender: this.userId, at: sent.timestamp, kind: "text", text, ...(options.replyTo ? { replyTo: options.replyTo } : {}) };
+  }
+
+  async sendImage(chat: string, data: Buffer, mime: string): Promise<AgentMessage> {
+    const attachment = await this.client.api.upload({ kind: "image", mime, data });
+    const sent = await this.client.api.send(chat, { attachmentIds: [attachment.id] });
+    return { id: sent.message_id, chat: sent.thread_id, sender: this.userId, at: sent.timestamp, kind: "image" };
   }
 
   async edit(_chat: string, messageId: string, text: string): Promise<void> {
@@ -106,11 +146,34 @@ export class MessengerAgent implements UserAgent {
     await this.client.api.typing(chat, typing);
   }
 
+  async createGroup(title: string, handles: string[]): Promise<AgentChat> {
+    const ids = await Promise.all(handles.map((handle) => this.accountOf(handle)));
+    return toAgentChat(await this.client.api.createThread(ids, title), this.userId);
+  }
+
+  async addMember(chat: string, handle: string): Promise<void> {
+    await this.client.api.addParticipants(chat, [await this.accountOf(handle)]);
+  }
+
+  async removeMember(chat: string, handle: string): Promise<void> {
+    await this.client.api.removeParticipant(chat, await this.accountOf(handle));
+  }
+
+  async setAdmin(chat: string, handle: string, admin: boolean): Promise<void> {
+    await this.client.api.setAdmin(chat, await this.accountOf(handle), admin);
+  }
+
+  async endOtherSessions(): Promise<void> {
+    for (const session of await this.client.api.sessions()) {
+      if (!session.current) await this.client.api.revokeSession(session.session_id);
+    }
+  }
+
   async listen(onEvent: (event: AgentEvent) => void): Promise<() => Promise<void>> {
     const stream = this.client.realtime();
     const offs = [
-      stream.on("delta", (event) => onEvent(toAgentEvent(event))),
-      stream.on("typing", (event) => onEvent({ kind: "typing", chat: event.thread_id, sender: event.user_id, text: event.typing ? "typing" : "stopped", raw: event })),
+      stream.on("delta", (event) => onEvent(toAgentEvent(event, this.client.api))),
+      stream.on("typing", (event) => onEvent({ kind: "typing", chat: event.thread_id, sender: event.user_id, text: event.typing ? "typing" : "stopped", active: event.typing, raw: event })),
       stream.on("resync", (event) => onEvent({ kind: "other", text: `resynchronised at seq ${event.snapshot.seq}`, raw: event })),
     ];
     await stream.start();
