@@ -67,6 +67,7 @@ export class Portals {
     const myRole = info.members.find((m) => m.id === self)?.role ?? "member";
     users[login.record.matrixUserId] = loginLevel(myRole);
     const name = info.kind === "direct" && info.peer ? ghosts.displayName(network, info.peer) : this.roomName(network, info.name);
+    const picture = info.kind === "group" ? await this.uploadPicture(info) : undefined;
     const roomId = await matrix.createRoom({
       name,
       ...(info.topic ? { topic: info.topic } : {}),
@@ -91,12 +92,14 @@ export class Portals {
       },
       initialState: [
         ...bridgeState(matrix.botUserId, network, info, name, this.options.networkAvatar(network)),
-        ...(info.kind === "group" && this.options.networkAvatar(network) ? [{ type: "m.room.avatar", state_key: "", content: { url: this.options.networkAvatar(network) } }] : []),
+        ...(info.kind === "group" && (picture || this.options.networkAvatar(network))
+          ? [{ type: "m.room.avatar", state_key: "", content: picture?.content ?? this.defaultAvatar(network) }]
+          : []),
       ],
     });
     this.options.store.setRoom(portal.id, roomId);
     // The portal keeps the network's own name of the chat; the room shows it through the template.
-    this.options.store.setInfo(portal.id, { name: info.name, topic: info.topic, avatarId: undefined, avatarMxc: undefined });
+    this.options.store.setInfo(portal.id, { name: info.name, topic: info.topic, avatarId: picture ? info.avatarId : undefined, avatarMxc: picture?.content.url });
     const present = this.presentIn(roomId);
     present.add(login.record.matrixUserId);
     await Promise.all(
@@ -177,6 +180,19 @@ export class Portals {
       this.present.set(roomId, set);
     }
     return set;
+  }
+
+  /** A group's picture in the media repository, for its new room; one that cannot be fetched is left out. */
+  private async uploadPicture(info: ChatInfo): Promise<{ content: { url: string; info: { mimetype: string; size: number } } } | undefined> {
+    if (!info.avatar) return undefined;
+    try {
+      const data = await info.avatar.download();
+      const url = await this.options.matrix.upload(this.options.matrix.botUserId, data, info.avatar.mimeType, info.avatar.fileName);
+      return { content: { url, info: { mimetype: info.avatar.mimeType, size: data.length } } };
+    } catch (error) {
+      this.options.logger.warn("Could not bring a group's picture into its new room", { chat: info.id, error });
+      return undefined;
+    }
   }
 
   /** What a group room shows when its chat has no picture: the network's mark, or nothing. */

@@ -8,6 +8,10 @@ import type { MessengerDelta } from "../../simnet/messenger/protocol.js";
 
 const MAX_REMEMBERED = 2_000;
 
+/** Messenger trims group names (and an empty one clears the name), so the echo is compared trimmed. */
+export const threadNameKey = (thread: string, name: string | null) => `name:${thread}:${(name ?? "").trim()}`;
+export const threadImageKey = (thread: string, attachment: string | null) => `image:${thread}:${attachment ?? ""}`;
+
 export function echoKeyOf(delta: MessengerDelta): string | undefined {
   switch (delta.type) {
     case "new_message":
@@ -20,6 +24,10 @@ export function echoKeyOf(delta: MessengerDelta): string | undefined {
       return `react:${delta.message_id}:${delta.emoji ?? ""}`;
     case "read_receipt":
       return `read:${delta.thread_id}`;
+    case "thread_name":
+      return threadNameKey(delta.thread_id, delta.name);
+    case "thread_image":
+      return threadImageKey(delta.thread_id, delta.image_attachment_id);
     default:
       return undefined;
   }

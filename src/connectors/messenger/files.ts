@@ -20,9 +20,39 @@ export function attachmentFile(api: MessengerApi, attachment: WireAttachment): I
   };
 }
 
-/** A thread image or avatar: an image attachment whose details are learned on download. */
+/**
+ * A thread image or avatar: only its attachment id is known until it is downloaded, so the MIME
+ * type is a placeholder until then (the core reads it after downloading).
+ */
 export function pictureFile(api: MessengerApi, attachmentId: string): IncomingFile {
-  return { mimeType: "image/jpeg", download: () => mapErrors(async () => (await api.download(attachmentId)).data) };
+  const file: IncomingFile = {
+    mimeType: "application/octet-stream",
+    download: () =>
+      mapErrors(async () => {
+        const { attachment, data } = await api.download(attachmentId);
+        file.mimeType = attachment.mime;
+        return data;
+      }),
+  };
+  return file;
+}
+
+/** Leading bytes of the picture formats Messenger shows, by MIME type. */
+const PICTURE_SIGNATURES: readonly [mimeType: string, offset: number, bytes: Buffer][] = [
+  ["image/png", 0, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])],
+  ["image/jpeg", 0, Buffer.from([0xff, 0xd8, 0xff])],
+  ["image/gif", 0, Buffer.from("GIF8", "latin1")],
+  ["image/webp", 8, Buffer.from("WEBP", "latin1")],
+];
+
+/**
+ * The MIME type of a file going to Messenger: what its bytes show when they are a known picture
+ * format (a Matrix event may give no type, application/octet-stream, or a wrong one), otherwise
+ * what the sender declared.
+ */
+export function realMimeType(file: { data: Buffer; mimeType: string }): string {
+  const found = PICTURE_SIGNATURES.find(([, offset, bytes]) => file.data.subarray(offset, offset + bytes.length).equals(bytes));
+  return found?.[0] ?? file.mimeType;
 }
 
 /** Reads a `data:` URI: base64 or percent-encoded. */

@@ -32,6 +32,12 @@ export function sessionFrom(stored: Record<string, unknown>): SavedSession {
   return { accessToken, sessionId, accountId };
 }
 
+/** The time of the newest message bridged, stored beside the session (see newest-seen.ts). */
+export function newestSeenFrom(stored: Record<string, unknown>): number | undefined {
+  const value = stored["newestSeen"];
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
 export function createMessengerConnector(options: MessengerConnectorOptions): NetworkConnector {
   const url = options.url.replace(/\/+$/, "");
   return {
@@ -43,7 +49,9 @@ export function createMessengerConnector(options: MessengerConnectorOptions): Ne
       return new MessengerLoginFlow(url, deviceName);
     },
     connect(session: Record<string, unknown>, sink: RemoteEventSink, logger: ConnectorLogger): NetworkSession {
-      return new MessengerNetworkSession(sessionFrom(session), sink, logger, options.backoff ? { backoff: options.backoff } : {}, url);
+      const newestSeen = newestSeenFrom(session);
+      const sessionOptions = { ...(options.backoff ? { backoff: options.backoff } : {}), ...(newestSeen !== undefined ? { newestSeen } : {}) };
+      return new MessengerNetworkSession(sessionFrom(session), sink, logger, sessionOptions, url);
     },
   };
 }

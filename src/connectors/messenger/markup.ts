@@ -5,7 +5,7 @@
  * address gets the address after it in brackets, so it is not lost.
  */
 import type { FormattedText, LinkEntity, MentionEntity } from "../../network/index.js";
-import type { WireMention } from "../../simnet/messenger/protocol.js";
+import { LIMITS, type WireMention } from "../../simnet/messenger/protocol.js";
 
 export function fromMessenger(text: string, mentions: readonly WireMention[]): FormattedText {
   const entities: MentionEntity[] = mentions
@@ -38,4 +38,13 @@ export function toMessenger(formatted: FormattedText): MessengerText {
     cursor = entity.offset + entity.length;
   }
   return { text: out + text.slice(cursor), mentions };
+}
+
+/**
+ * Messenger refuses a whole message when one mention names someone outside the thread, or when
+ * there are more than 50: those mentions are left as the text they cover (the person's name),
+ * so the rest of the message still goes.
+ */
+export function keepMentionsOf(wire: MessengerText, members: ReadonlySet<string>): MessengerText {
+  return { text: wire.text, mentions: wire.mentions.filter((m) => members.has(m.user_id)).slice(0, LIMITS.maxMentions) };
 }

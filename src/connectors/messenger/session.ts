@@ -4,7 +4,8 @@
  * position past) a delta only once `sink.handle` resolved. A rejection drops the connection and
  * the stream reconnects with jittered backoff, so Messenger delivers the delta again with
  * everything after it. Past the server's retention the stream resynchronises from a snapshot:
- * that is reported, and the snapshot's messages newer than the last one seen are handed over.
+ * that is reported, and the messages sent since the newest one seen are handed over (resync.ts,
+ * with the mark kept across restarts by newest-seen.ts).
  */
 import {
   NetworkError,
@@ -26,18 +27,21 @@ import {
 import { MessengerClient, type SavedSession } from "../../simnet/messenger/client/client.js";
 import type { DeltaEvent, MessengerRealtime, RealtimeEvents } from "../../simnet/messenger/client/realtime.js";
 import { SerialQueue } from "../common/serial-queue.js";
-import { OwnEchoes } from "./echoes.js";
+import { OwnEchoes, threadImageKey, threadNameKey } from "./echoes.js";
 import { mapErrors, toNetworkError } from "./errors.js";
-import { StickerCatalog } from "./files.js";
+import { realMimeType, StickerCatalog } from "./files.js";
 import { recentMessages } from "./history.js";
 import { offlineThreadingIdFor } from "./ids.js";
 import { deltaEvent, messageEvent, typingEvent, type IncomingContext } from "./incoming.js";
+import { NewestSeen } from "./newest-seen.js";
+import { messagesSince } from "./resync.js";
 import { Lookups } from "./lookups.js";
-import { toMessenger } from "./markup.js";
-import { sendOutgoing } from "./outgoing.js";
+import { sendOutgoing, toThreadText } from "./outgoing.js";
 
 export interface SessionOptions {
   backoff?: { initialMs: number; maxMs: number };
+  /** The stored mark of the newest message handed over (see newest-seen.ts). */
+  newestSeen?: number;
 }
 
 const ENDED: Record<string, string> = {
@@ -56,8 +60,9 @@ export class MessengerNetworkSession implements NetworkSession {
   private stopping = false;
   private ended = false;
   private endedByCore = false;
-  /** Server time of the newest message handed over: what a snapshot must be newer than. */
-  private newestSeen: number | undefined;
+  private readonly newestSeen: NewestSeen;
+  /** What the last resynchronisation lost, shown with the connection state from then on (`ping`). */
+  private resynchronised: string | undefined;
 
   constructor(
     session: SavedSession,
@@ -70,6 +75,8 @@ export class MessengerNetworkSession implements NetworkSession {
     const stickers = new StickerCatalog(this.client.api);
     this.ctx = { api: this.client.api, stickers, self: session.accountId };
     this.lookups = new Lookups(this.client.api, session.accountId);
+    const { accessToken, sessionId, accountId } = session;
+    this.newestSeen = new NewestSeen(options.newestSeen, (newestSeen) => sink.sessionChanged({ accessToken, sessionId, accountId, newestSeen }));
   }
 
   get remoteUserId(): RemoteUserId {
@@ -104,6 +111,7 @@ export class MessengerNetworkSession implements NetworkSession {
     await this.client.close();
     await this.queue.idle();
     if (!this.ended) this.current = "disconnected";
+    this.newestSeen.flush();
   }
 
   async logout(): Promise<void> {
@@ -131,7 +139,7 @@ export class MessengerNetworkSession implements NetworkSession {
     stream.on("delta", (event) => this.onDelta(event));
     stream.on("resync", (event) => this.onResync(event));
     stream.on("typing", (frame) => this.live(typingEvent(this.client.accountId, frame)));
-    stream.on("connected", () => this.setState("connected"));
+    stream.on("connected", () => this.setState("connected", this.resynchronised));
     stream.on("disconnected", ({ code, reason, reconnecting }) => {
       if (reconnecting && !this.stopping) this.setState("disconnected", `connection lost (${code}${reason ? ` ${reason}` : ""}); reconnecting`);
     });
@@ -155,7 +163,7 @@ export class MessengerNetworkSession implements NetworkSession {
     }
     if (!remote) return;
     await this.handOver(remote);
-    if (remote.type === "message") this.newestSeen = Math.max(this.newestSeen ?? 0, remote.timestamp);
+    if (remote.type === "message") this.newestSeen.note(remote.timestamp);
   }
 
   private async handOver(event: RemoteEvent): Promise<void> {
@@ -167,23 +175,20 @@ export class MessengerNetworkSession implements NetworkSession {
     }
   }
 
-  /** Reports the resync, then hands over what the snapshot shows that is newer than what was seen. */
+  /** Reports the resync, then hands over the messages sent since the newest one seen (see resync.ts). */
   private async onResync({ snapshot, previousSeq, reason }: RealtimeEvents["resync"]): Promise<void> {
     if (this.stopping) throw new Error("the Messenger session is stopping");
     const why = reason === "gap" ? "a gap in Messenger's delta stream" : "Messenger no longer kept the deltas after the bridge's position";
     this.logger.warn("Messenger deltas were lost to a gap; continuing from a snapshot", { previousSeq, seq: snapshot.seq, reason });
-    this.setState("connected", `resynchronised: ${why} (position ${previousSeq ?? "none"}); continuing from ${snapshot.seq}, recent messages taken from a snapshot`);
-    const since = this.newestSeen;
-    const messages = snapshot.threads
-      .flatMap(({ messages }) => messages)
-      .filter((m) => !m.unsent && (since === undefined || m.timestamp > since))
-      .sort((a, b) => a.timestamp - b.timestamp);
-    for (const message of messages) {
+    this.resynchronised = `resynchronised: ${why} (position ${previousSeq ?? "none"}); continuing from ${snapshot.seq} with the messages sent since then taken from a snapshot; edits, reactions and other changes in the gap are not replayed`;
+    this.setState("connected", this.resynchronised);
+    for (const message of await messagesSince(this.client.api, snapshot, this.newestSeen.current)) {
       const event = await messageEvent(this.ctx, message, message.sender_id === this.client.accountId);
       if (!event) continue;
       await this.handOver(event);
-      this.newestSeen = Math.max(this.newestSeen ?? 0, event.timestamp);
+      this.newestSeen.note(event.timestamp);
     }
+    this.newestSeen.flush();
   }
 
   /** Typing is not stored by Messenger: one the core refuses is gone. */
@@ -253,9 +258,9 @@ export class MessengerNetworkSession implements NetworkSession {
   }
 
   /** Messenger edits have no idempotency key; repeating the same text is harmless but counts as an edit. */
-  edit(_chat: RemoteChatId, target: RemoteMessageId, text: FormattedText, _key: string): Promise<SendResult> {
+  edit(chat: RemoteChatId, target: RemoteMessageId, text: FormattedText, _key: string): Promise<SendResult> {
     return mapErrors(async () => {
-      const wire = toMessenger(text);
+      const wire = await toThreadText(this.client.api, chat, text);
       this.echoes.expect(`edit:${target}:${wire.text}`);
       const result = await this.client.api.edit(target, wire.text, wire.mentions);
       return { id: `${result.message_id}#edit${result.edit_count}`, timestamp: result.edited_at };
@@ -302,7 +307,10 @@ export class MessengerNetworkSession implements NetworkSession {
   // Groups
 
   setChatName(chat: RemoteChatId, name: string): Promise<void> {
-    return mapErrors(async () => void (await this.client.api.renameThread(chat, name === "" ? null : name)));
+    return mapErrors(async () => {
+      this.echoes.expect(threadNameKey(chat, name));
+      await this.client.api.renameThread(chat, name === "" ? null : name);
+    });
   }
 
   setChatTopic(): Promise<void> {
@@ -311,10 +319,15 @@ export class MessengerNetworkSession implements NetworkSession {
 
   setChatAvatar(chat: RemoteChatId, image: { data: Buffer; mimeType: string } | null): Promise<void> {
     return mapErrors(async () => {
-      if (image === null) return void (await this.client.api.setThreadImage(chat, null));
-      if (!image.mimeType.startsWith("image/")) throw new NetworkError("invalid", `a Messenger thread image must be an image, not ${image.mimeType}`);
-      const uploaded = await this.client.api.upload({ kind: "image", mime: image.mimeType, data: image.data });
-      await this.client.api.setThreadImage(chat, uploaded.id);
+      let attachment: string | null = null;
+      if (image !== null) {
+        const mime = realMimeType(image);
+        if (!mime.startsWith("image/")) throw new NetworkError("invalid", `a Messenger thread image must be an image, not ${mime}`);
+        attachment = (await this.client.api.upload({ kind: "image", mime, data: image.data })).id;
+      }
+      // The room already shows this picture: its echo must not come back as a new avatar.
+      this.echoes.expect(threadImageKey(chat, attachment));
+      await this.client.api.setThreadImage(chat, attachment);
     });
   }
 

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "@jest/globals";
-import { aliceWithBridge, useConnector } from "./support.js";
+import { GIF } from "./pictures.js";
+import { aliceWithBridge, useConnector, type Ms } from "./support.js";
 
 const start = useConnector();
+
+/** Bob's group with Alice and `other`, made once the bridge's session runs and reported to it. */
+async function groupWith(ms: Ms, other: string) {
+  const scene = await aliceWithBridge(ms);
+  await scene.session.start();
+  const { id: group } = await scene.bobApp.api.createThread([scene.alice.account.id, other], "Plans");
+  await scene.sink.waitFor("chat-info", 1, (e) => e.chat.id === group);
+  return { ...scene, group };
+}
 
 describe("messenger connector receiving", () => {
   it("turns messages, mentions, replies, edits, reactions, unsends, receipts and typing into events", async () => {
@@ -67,5 +77,29 @@ describe("messenger connector receiving", () => {
     const info = await session.getChat(group.id);
     expect(info).toMatchObject({ kind: "group", name: "New plans" });
     expect(info.members).toEqual(expect.arrayContaining([{ id: alice.account.id, role: "admin" }, { id: dave.account.id, role: "member" }]));
+  });
+
+  it("labels group images and profile pictures with their real type once downloaded", async () => {
+    const ms = await start();
+    const carol = await ms.world.admin.createAccount({ name: "Carol", email: "carol@example.com", password: "pw", avatar: { mime: "image/gif", data: GIF } });
+    const { bobApp, session, sink, group } = await groupWith(ms, carol.id);
+    await bobApp.api.setThreadImage(group, (await bobApp.api.upload({ kind: "image", mime: "image/gif", data: GIF })).id);
+    const [changed] = await sink.waitFor("chat-info", 1, (e) => e.avatar !== undefined);
+    const pictures = [changed?.avatar, (await session.getChat(group)).avatar, (await session.getUser(carol.id)).avatar];
+    for (const picture of pictures) {
+      expect(await picture?.download()).toEqual(GIF);
+      expect(picture?.mimeType).toBe("image/gif");
+    }
+  });
+
+  it("does not hand back the echoes of its own group rename and new group image", async () => {
+    const ms = await start();
+    const { bobApp, session, sink, group } = await groupWith(ms, (await ms.world.user("Carol")).account.id);
+    await session.setChatName(group, "Bridge's name");
+    await session.setChatAvatar(group, { data: GIF, mimeType: "image/gif" });
+    await session.setChatName(group, "");
+    await bobApp.api.renameThread(group, "Bob's name");
+    await sink.waitFor("chat-info", 1, (e) => e.name === "Bob's name");
+    expect(sink.ofType("chat-info").map((e) => e.sender.id)).toEqual([bobApp.accountId, bobApp.accountId]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { plainText } from "../../../src/network/index.js";
+import { GIF } from "./pictures.js";
 import { aliceWithBridge, useConnector } from "./support.js";
 
 const start = useConnector();
@@ -92,6 +93,34 @@ describe("messenger connector sending", () => {
     expect((await session.resolveUser(carol.email))?.id).toBe(carol.account.id);
     expect(await session.resolveUser("nobody@example.com")).toBeUndefined();
     expect((await session.getSelf()).name).toBe("Alice Liddell");
+  });
+
+  it("sends a mention of someone outside the thread as its text, in messages and edits, keeping the others", async () => {
+    const ms = await start();
+    const { alice, bob, bobApp, session } = await aliceWithBridge(ms);
+    const carol = await ms.world.user("Carol");
+    await session.start();
+    const text = { text: "ask Carol and Bob", entities: [{ type: "mention" as const, offset: 4, length: 5, user: carol.account.id }, { type: "mention" as const, offset: 14, length: 3, user: bob.account.id }] };
+    const sent = await session.send(bob.account.id, { body: { kind: "text", text } }, "m1");
+    let [message] = (await bobApp.api.messages(alice.account.id)).messages;
+    expect(message).toMatchObject({ id: sent.id, text: "ask Carol and Bob", mentions: [{ offset: 14, length: 3, user_id: bob.account.id }] });
+    await session.edit(bob.account.id, sent.id, { ...text, text: "ask Carol and Bob!" }, "m2");
+    [message] = (await bobApp.api.messages(alice.account.id)).messages;
+    expect(message).toMatchObject({ text: "ask Carol and Bob!", mentions: [{ offset: 14, length: 3, user_id: bob.account.id }] });
+  });
+
+  it("labels a picture, and a group image, with the type its bytes show when the declared one says otherwise", async () => {
+    const ms = await start();
+    const { alice, bob, bobApp, session } = await aliceWithBridge(ms);
+    const carol = await ms.world.user("Carol");
+    await session.start();
+    await session.send(bob.account.id, { body: { kind: "media", media: "image", file: { data: GIF, mimeType: "application/octet-stream", fileName: "dot" } } }, "p1");
+    const [message] = (await bobApp.api.messages(alice.account.id)).messages;
+    expect(message?.attachments).toMatchObject([{ kind: "image", mime: "image/gif" }]);
+    const group = await bobApp.api.createThread([alice.account.id, carol.account.id], "G");
+    await session.setChatAvatar(group.id, { data: GIF, mimeType: "image/jpeg" });
+    const { attachment } = await bobApp.api.download(String((await bobApp.api.thread(group.id)).image_attachment_id));
+    expect(attachment.mime).toBe("image/gif");
   });
 
   it("gives history oldest first with edits applied and unsent messages skipped", async () => {

@@ -12,6 +12,15 @@ import { RecordingSink } from "../support/recording-sink.js";
 
 export { RecordingSink };
 
+/** Also records the session data the connector asks the core to store. */
+export class SessionRecordingSink extends RecordingSink {
+  readonly sessions: Record<string, unknown>[] = [];
+
+  override sessionChanged(session?: Record<string, unknown>): void {
+    if (session) this.sessions.push(session);
+  }
+}
+
 const sessions: NetworkSession[] = [];
 
 afterEach(async () => {
@@ -43,7 +52,7 @@ export async function loginBridge(ms: Ms, user: TestUser): Promise<NewLogin> {
   return step.login;
 }
 
-export function connectBridge(ms: Ms, login: NewLogin, sink = new RecordingSink()): { session: NetworkSession; sink: RecordingSink } {
+export function connectBridge<S extends RecordingSink = RecordingSink>(ms: Ms, login: NewLogin, sink: S = new RecordingSink() as S): { session: NetworkSession; sink: S } {
   const session = ms.connector.connect(login.session, sink, sink.logger);
   sessions.push(session);
   return { session, sink };

@@ -149,6 +149,16 @@ export function putTransaction(config: Config, txnId: string, body: object): Pro
   });
 }
 
+/** A Matrix edit (m.replace) of `target`, as a client sends it. */
+export function sendEdit(client: MatrixClient, roomId: string, target: string, text: string) {
+  return client.sendMessage(roomId, {
+    msgtype: "m.text",
+    body: `* ${text}`,
+    "m.new_content": { msgtype: "m.text", body: text },
+    "m.relates_to": { rel_type: "m.replace", event_id: target },
+  } as never);
+}
+
 /** Every event of `type` in the room's live timeline, oldest first. */
 export function timeline(client: MatrixClient, roomId: string, type = "m.room.message"): MatrixEvent[] {
   return client.getRoom(roomId)?.getLiveTimeline().getEvents().filter((e) => e.getType() === type) ?? [];

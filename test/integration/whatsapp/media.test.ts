@@ -8,15 +8,8 @@ import { randomBytes } from "node:crypto";
 import type { MatrixClient } from "matrix-js-sdk";
 import { waitForEvent } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, isNoticeFrom } from "../support/bridge.js";
+import { downloadMxc } from "../conformance/matrix-side.js";
 import { directChat, messageIn } from "./support.js";
-
-
-async function downloadMxc(client: MatrixClient, mxc: string): Promise<Buffer> {
-  const url = client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, true);
-  const response = await fetch(url as string, { headers: { authorization: `Bearer ${client.getAccessToken()}` } });
-  expect(response.status).toBe(200);
-  return Buffer.from(await response.arrayBuffer());
-}
 
 async function upload(client: MatrixClient, data: Buffer, type: string, name: string): Promise<string> {
   const { content_uri: uri } = await client.uploadContent(data, { type, name });

@@ -6,20 +6,11 @@
 import { describe, expect, it } from "@jest/globals";
 import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
 import { waitForEvent } from "../../support/matrix-user.js";
-import { BRIDGE_WAIT_MS, command, isNoticeFrom } from "../support/bridge.js";
+import { BRIDGE_WAIT_MS, command, isNoticeFrom, sendEdit } from "../support/bridge.js";
 import { directChat, ghostOf, messageIn, whatsappScene } from "./support.js";
 
 
 /** A Matrix edit of `target`, as clients send it. */
-function sendEdit(client: MatrixClient, roomId: string, target: string, text: string) {
-  return client.sendMessage(roomId, {
-    msgtype: "m.text",
-    body: `* ${text}`,
-    "m.new_content": { msgtype: "m.text", body: text },
-    "m.relates_to": { rel_type: "m.replace", event_id: target },
-  } as never);
-}
-
 const relatesTo = (event: MatrixEvent) => event.getContent()["m.relates_to"] as Record<string, unknown> | undefined;
 
 describe("logging in to WhatsApp through the bot", () => {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "@jest/globals";
+import { NewestSeen } from "../../../src/connectors/messenger/newest-seen.js";
+
+describe("the newest message seen, kept with the login", () => {
+  it("is saved at once, then at most every 30 seconds, and on flush only when it moved", () => {
+    let now = 1_000_000;
+    const saved: number[] = [];
+    const mark = new NewestSeen(undefined, (value) => saved.push(value), () => now);
+    mark.note(10);
+    mark.note(20);
+    now += 29_999;
+    mark.note(30);
+    expect(saved).toEqual([10]);
+    now += 1;
+    mark.note(25);
+    expect(saved).toEqual([10, 30]);
+    expect(mark.current).toBe(30);
+    mark.flush();
+    expect(saved).toEqual([10, 30]);
+    mark.note(40);
+    mark.flush();
+    expect(saved).toEqual([10, 30, 40]);
+  });
+
+  it("starts from the stored mark and does not save it again", () => {
+    const saved: number[] = [];
+    const mark = new NewestSeen(500, (value) => saved.push(value));
+    mark.flush();
+    mark.note(400);
+    expect(saved).toEqual([]);
+    expect(mark.current).toBe(500);
+  });
+});
