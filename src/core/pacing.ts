@@ -1,12 +1,19 @@
 /**
  * Keeping each account within its network's rate limits, so the network does not have to refuse
  * (a refusal can get an Instagram account flagged). One token bucket per account and kind of
- * call, refilling evenly as the networks' own limits do; a call that finds it empty is told how
+ * call, as large as the network's and refilling evenly a little slower than it; a call that finds it empty is told how
  * long until the next token, and the outbox waits that long.
  */
 import { NetworkError, type Capabilities, type NetworkId } from "../network/index.js";
 
 export type PacedCall = "send" | "action";
+
+/**
+ * The share of a network's rate the bridge refills at. Its bucket and the network's are filled
+ * at slightly different moments (each call reaches the network a little after the bridge took
+ * its token), so pacing at exactly the limit would still be refused now and then.
+ */
+export const PACE_SHARE = 0.9;
 
 /** Calls a minute per kind; 0 means not paced. */
 export interface PacingLimits {
@@ -35,7 +42,7 @@ export class Pacer {
   /** Takes a token for `account`: 0 if the call may go now, else the ms until it may (nothing taken). */
   take(account: string, perMinute: number): number {
     if (perMinute <= 0) return 0;
-    const perMs = perMinute / 60_000;
+    const perMs = (perMinute * PACE_SHARE) / 60_000;
     const now = this.now();
     const bucket = this.buckets.get(account) ?? { tokens: perMinute, at: now };
     bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.at) * perMs);
