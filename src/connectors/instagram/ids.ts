@@ -26,12 +26,19 @@ export function editIdFor(itemId: string, editCount: number | undefined): string
   return `${itemId}:edit:${editCount ?? 1}`;
 }
 
+const ITEM_ID = /^\d+$/;
+
+/** Whether item `id` came after item `than`: item ids grow with time. False for anything not an item id. */
+export function isLaterItem(id: string, than: string): boolean {
+  return ITEM_ID.test(id) && ITEM_ID.test(than) && BigInt(id) > BigInt(than);
+}
+
 /** Item ids grow with time: the newest of several is the numerically largest. */
 export function newestItemId(ids: readonly string[]): string | undefined {
   let newest: string | undefined;
   for (const id of ids) {
-    if (!/^\d+$/.test(id)) continue;
-    if (newest === undefined || BigInt(id) > BigInt(newest)) newest = id;
+    if (!ITEM_ID.test(id)) continue;
+    if (newest === undefined || isLaterItem(id, newest)) newest = id;
   }
   return newest;
 }

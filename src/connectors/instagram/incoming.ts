@@ -7,7 +7,7 @@
  * reactions both ways: one per person, a new one replacing the old.
  *
  * Shared posts, reels and story replies have no Matrix equivalent: they arrive as text saying
- * what they are, with the caption and the link. Action-log items ("alice added dave.") are not
+ * what they are, with the caption (or the reply) and the link to the post, reel or story. Action-log items ("alice added dave.") are not
  * messages: the thread patch that comes with them is what becomes a membership or name event.
  */
 import type { ChatRef, IncomingBody, IncomingFile, MessageEvent, RemoteEvent } from "../../network/index.js";
@@ -78,7 +78,7 @@ export function itemBody(item: IgItem, viewer: Viewer): IncomingBody | undefined
       const share = item.reel_share;
       if (!share) return undefined;
       const whose = share.reel_owner_id === viewer.id ? "your story" : `@${share.media.user.username}'s story`;
-      return text(`Replied to ${whose}: ${share.text}`);
+      return text(`Replied to ${whose}: ${share.text} ${sharedUrl(share.media)}`);
     }
     default:
       return undefined;

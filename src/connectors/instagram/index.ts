@@ -3,28 +3,18 @@
  * the checkpoint code when Instagram asks) and bridges its direct threads through the Instagram
  * client library. Everything the core needs is behind the connector contract (src/network).
  */
-import { NetworkError, type ConnectorLogger, type LoginFlow, type NetworkConnector, type NetworkSession, type RemoteEventSink } from "../../network/index.js";
-import type { SavedInstagramSession } from "../../simnet/instagram/client/api.js";
+import type { ConnectorLogger, LoginFlow, NetworkConnector, NetworkSession, RemoteEventSink } from "../../network/index.js";
 import { instagramCapabilities } from "./capabilities.js";
 import { ghostId } from "./ids.js";
 import { InstagramLoginFlow } from "./login.js";
 import { InstagramNetworkSession } from "./session.js";
+import { storedSession } from "./stored-session.js";
 
 export interface InstagramConnectorOptions {
   /** Where the Instagram network is, e.g. `http://127.0.0.1:29413`. */
   url: string;
   /** Reconnect backoff of the realtime connection (jittered); the client's default otherwise. */
   backoff?: { initialMs: number; maxMs: number };
-}
-
-const SESSION_FIELDS = ["token", "userId", "username", "sessionId", "deviceId"] as const;
-
-function sessionFrom(stored: Record<string, unknown>): SavedInstagramSession {
-  for (const field of SESSION_FIELDS) {
-    if (typeof stored[field] !== "string") throw new NetworkError("invalid", `the stored Instagram session has no ${field}; log in again`);
-  }
-  const { token, userId, username, sessionId, deviceId } = stored as Record<(typeof SESSION_FIELDS)[number], string>;
-  return { token, userId, username, sessionId, deviceId };
 }
 
 export function createInstagramConnector(options: InstagramConnectorOptions): NetworkConnector {
@@ -38,7 +28,7 @@ export function createInstagramConnector(options: InstagramConnectorOptions): Ne
       return new InstagramLoginFlow(url, deviceName);
     },
     connect(session: Record<string, unknown>, sink: RemoteEventSink, logger: ConnectorLogger): NetworkSession {
-      return new InstagramNetworkSession(url, sessionFrom(session), sink, logger, options.backoff ? { backoff: options.backoff } : {});
+      return new InstagramNetworkSession(url, storedSession(session), sink, logger, options.backoff ? { backoff: options.backoff } : {});
     },
   };
 }

@@ -10,9 +10,11 @@ import type { InputField, LoginFlow, LoginStep, NewLogin } from "../../network/i
 import { SimnetRequestError } from "../../simnet/client/http.js";
 import type { InstagramClient } from "../../simnet/instagram/client/client.js";
 import { startLogin } from "../../simnet/instagram/client/login.js";
-import { ERRORS } from "../../simnet/instagram/protocol.js";
+import { ERRORS, LIMITS } from "../../simnet/instagram/protocol.js";
 import { toNetworkError } from "./errors.js";
+import { newestItemId } from "./ids.js";
 import { displayName } from "./incoming.js";
+import type { StoredSession } from "./stored-session.js";
 import { normaliseUsername } from "./users.js";
 
 const CREDENTIAL_FIELDS: InputField[] = [
@@ -40,6 +42,15 @@ function minutes(seconds: number): string {
 }
 
 type Submit = (code: string) => Promise<InstagramClient>;
+
+/**
+ * Where a resync starts for a new login: the newest item in the inbox ("0" when there is none),
+ * since the login's portals are filled from history and its realtime stream starts here.
+ */
+async function newestInboxItem(client: InstagramClient): Promise<string> {
+  const { inbox } = await client.inbox({ limit: LIMITS.inboxPageDefault });
+  return newestItemId(inbox.threads.flatMap((thread) => thread.items.map((item) => item.item_id))) ?? "0";
+}
 
 export class InstagramLoginFlow implements LoginFlow {
   private challenge: { submit: Submit; contactPoint: string } | undefined;
@@ -92,14 +103,21 @@ export class InstagramLoginFlow implements LoginFlow {
     } catch (error) {
       if (error instanceof SimnetRequestError && error.code === ERRORS.invalidCode) {
         const left = (error.body as { attempts_left?: unknown } | undefined)?.attempts_left;
-        return this.askCode(challenge.contactPoint, `That code is not right${typeof left === "number" ? ` (${left} tries left)` : ""}. Send the code again.`);
+        // The last try is gone: Instagram would refuse even the right code now.
+        if (left === 0) return this.startOver("That code is not right, and it was the last try. Send your username and password again for a new code.");
+        return this.askCode(challenge.contactPoint, `That code is not right${typeof left === "number" ? ` (${left} ${left === 1 ? "try" : "tries"} left)` : ""}. Send the code again.`);
       }
       if (error instanceof SimnetRequestError && (error.code === ERRORS.challengeExpired || error.code === "challenge_not_found")) {
-        this.challenge = undefined;
-        return askCredentials("The security check expired or had too many wrong codes. Send your username and password again for a new code.");
+        return this.startOver("The security check expired or had too many wrong codes. Send your username and password again for a new code.");
       }
       return this.refused(error);
     }
+  }
+
+  /** A new login (and so a new code) is the only way past a challenge Instagram closed. */
+  private startOver(error: string): LoginStep {
+    this.challenge = undefined;
+    return askCredentials(error);
   }
 
   private refused(error: unknown): LoginStep {
@@ -116,14 +134,18 @@ export class InstagramLoginFlow implements LoginFlow {
 
   private async done(client: InstagramClient): Promise<LoginStep> {
     let name = client.username;
+    let lastItemId: string | undefined;
     try {
       name = displayName(await client.currentUser());
+      lastItemId = await newestInboxItem(client);
     } catch {
-      // The session is what matters; the name is only for show.
+      // The session is what matters; the name is only for show, and without the newest item a
+      // first resync looks at the recent history of the newest threads instead.
     } finally {
       client.http.close();
     }
-    const login: NewLogin = { remoteUserId: client.userId, remoteName: name, session: { ...client.session } };
+    const session: StoredSession = { ...client.session, ...(lastItemId !== undefined ? { lastItemId } : {}) };
+    const login: NewLogin = { remoteUserId: client.userId, remoteName: name, session: { ...session } };
     return { type: "done", login };
   }
 

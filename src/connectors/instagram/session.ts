@@ -5,7 +5,9 @@
  * and reopened from the last processed `seq_id`, so Instagram delivers the patch again with
  * everything after it. The connection resumes from the session's last ack, so a restarted bridge
  * misses nothing; past retention the client resynchronises from an inbox snapshot, and the
- * connector hands over the messages the snapshot shows that are newer than the last it handled.
+ * connector hands over the messages the inbox shows that are newer than the last item it handled.
+ * That item's id is part of the stored session (`sessionChanged`), so after a restart a resync
+ * asks only for what is really new instead of offering every thread's recent history again.
  */
 import {
   NetworkError,
@@ -26,20 +28,21 @@ import {
   type SendResult,
 } from "../../network/index.js";
 import { SimnetRequestError } from "../../simnet/client/http.js";
-import type { SavedInstagramSession } from "../../simnet/instagram/client/api.js";
 import type { InstagramClient } from "../../simnet/instagram/client/client.js";
 import type { PositionedEvent } from "../../simnet/instagram/client/events.js";
 import { resumeSession } from "../../simnet/instagram/client/login.js";
 import { RealtimeSendInterrupted, type InstagramRealtime } from "../../simnet/instagram/client/realtime.js";
-import type { IgInbox, IgItem, IgThread, SendKind } from "../../simnet/instagram/protocol.js";
+import { LIMITS, type IgInbox, type IgItem, type IgThread, type SendKind } from "../../simnet/instagram/protocol.js";
 import { SerialQueue } from "../common/serial-queue.js";
 import { groupChangeEvents } from "./changes.js";
 import { mapErrors, toNetworkError } from "./errors.js";
 import { recentMessages } from "./history.js";
-import { editIdFor, millis, newestItemId, pendingDirectChat, pendingDirectUser } from "./ids.js";
+import { editIdFor, isLaterItem, millis, newestItemId, pendingDirectChat, pendingDirectUser } from "./ids.js";
+import { inboxThreads } from "./inbox.js";
 import { displayName, editEvent, messageEvent, type Viewer } from "./incoming.js";
 import { sendOutgoing } from "./outgoing.js";
 import { toInstagram } from "./text.js";
+import type { StoredSession } from "./stored-session.js";
 import { chatInfo, chatRef, ThreadCache, type ThreadState } from "./threads.js";
 import { normaliseUsername, remoteUser } from "./users.js";
 
@@ -47,7 +50,7 @@ export interface SessionOptions {
   backoff?: { initialMs: number; maxMs: number };
 }
 
-/** How far back a resync looks in each thread the snapshot shows active since the last item handled. */
+/** How far back a resync looks in each thread that has items newer than the last one handled. */
 const RESYNC_MESSAGES_PER_THREAD = 100;
 
 const sent = (item: IgItem): SendResult => ({ id: item.item_id, timestamp: millis(item.timestamp) });
@@ -64,11 +67,11 @@ export class InstagramNetworkSession implements NetworkSession {
   private endedByCore = false;
   private resyncDetail: string | undefined;
   /**
-   * The newest item time handed over (µs), to tell what a resync snapshot shows that is new;
-   * 0 until this session handed one over (after a restart nothing is known, and the core
-   * recognises by id what it already has).
+   * The newest item handed over (ids grow with time), to tell what a resync snapshot shows that
+   * is new. Stored with the session; unknown only for a session stored before it was kept, and a
+   * resync then offers the snapshot's recent history (the core recognises by id what it has).
    */
-  private newestHandled = 0;
+  private lastItemId: string | undefined;
   /** A thread patch waiting for the action-log item that names who changed the group. */
   private pendingChange: { seqId: number | undefined; after: IgThread } | undefined;
   /** Threads the bridge itself left, so their removal is the account's own leaving. */
@@ -76,13 +79,15 @@ export class InstagramNetworkSession implements NetworkSession {
 
   constructor(
     url: string,
-    saved: SavedInstagramSession,
+    saved: StoredSession,
     private readonly sink: RemoteEventSink,
     private readonly logger: ConnectorLogger,
     private readonly options: SessionOptions = {},
   ) {
     // The network's address is configuration, not part of the login: it may move.
-    this.client = resumeSession(url, saved);
+    const { lastItemId, ...session } = saved;
+    this.client = resumeSession(url, session);
+    this.lastItemId = lastItemId;
     this.viewer = { id: saved.userId, download: async (url) => (await this.client.download(url)).data };
   }
 
@@ -215,7 +220,7 @@ export class InstagramNetworkSession implements NetworkSession {
   private afterHandled(update: PositionedEvent): void {
     if (update.type === "item") {
       this.cache.noteSender(update.item.item_id, update.item.user_id);
-      this.newestHandled = Math.max(this.newestHandled, update.item.timestamp);
+      this.handedOver(update.item.item_id);
       if (update.item.item_type === "action_log" && this.pendingChange?.after.thread_id === update.threadId) {
         this.cache.remember(this.pendingChange.after);
         this.pendingChange = undefined;
@@ -225,6 +230,14 @@ export class InstagramNetworkSession implements NetworkSession {
       this.cache.forget(update.threadId);
       this.leaving.delete(update.threadId);
     }
+  }
+
+  /** Moves the resync position to a newer item and stores it with the session. */
+  private handedOver(itemId: string): void {
+    if (this.lastItemId !== undefined && !isLaterItem(itemId, this.lastItemId)) return;
+    this.lastItemId = itemId;
+    const stored: StoredSession = { ...this.client.session, lastItemId: itemId };
+    this.sink.sessionChanged({ ...stored });
   }
 
   private async convert(update: PositionedEvent): Promise<RemoteEvent[]> {
@@ -260,8 +273,11 @@ export class InstagramNetworkSession implements NetworkSession {
         return this.threadPatch(update);
       case "profile": {
         const user = update.user;
-        const chatId = this.cache.directWith(user.pk) ?? pendingDirectChat(user.pk);
-        const chat: ChatRef = { id: chatId, kind: "direct" };
+        const chat = await this.chatWithPerson(user.pk);
+        if (!chat) {
+          this.logger.debug("skipping a profile change of someone in no thread of this account", { user: user.pk });
+          return [];
+        }
         const avatar = remoteUser(user, this.viewer.download).avatar ?? null;
         return [{ type: "profile", chat, sender: { id: user.pk, isMe: user.pk === this.viewer.id }, timestamp: Date.now(), user: user.pk, name: displayName(user), avatar }];
       }
@@ -297,6 +313,21 @@ export class InstagramNetworkSession implements NetworkSession {
     return groupChangeEvents(before, after, this.viewer.id, item.user_id, millis(item.timestamp));
   }
 
+  /**
+   * A thread the person is in, for their profile change (a ghost is one per person, whichever
+   * room it is announced through): their direct thread if known, else a group; after a restart
+   * nothing is known yet, and the inbox is read until one turns up.
+   */
+  private async chatWithPerson(user: RemoteUserId): Promise<ChatRef | undefined> {
+    const known = this.cache.threadWith(user, this.viewer.id);
+    if (known) return chatRef(known);
+    for await (const thread of inboxThreads(this.client)) {
+      const state = this.cache.remember(thread);
+      if (user === this.viewer.id || state.others.includes(user)) return chatRef(state);
+    }
+    return undefined;
+  }
+
   /** The chat a thread is, asked of Instagram the first time. */
   private async chatFor(threadId: string): Promise<ChatRef> {
     const known = this.cache.get(threadId);
@@ -305,22 +336,35 @@ export class InstagramNetworkSession implements NetworkSession {
   }
 
   /**
-   * After a resync: what the snapshot shows that is newer than the last item handed over, handed
-   * over now, oldest first (the core recognises any it already has by id).
+   * After a resync: the items newer than the last one handed over, from every thread that has
+   * any, handed over oldest first per thread (the core recognises any it already has by id).
+   * Threads come by last activity, so paging the inbox stops after a page with nothing new.
+   * Without a known position only the snapshot's own threads are looked at. The position moves
+   * only once every thread is done: a thread handed over first may hold newer items than one
+   * after it, and a reconciliation cut short is done again from the same position.
    */
-  private async reconcile(inbox: IgInbox): Promise<void> {
-    const since = this.newestHandled;
-    for (const thread of inbox.inbox.threads) {
-      this.cache.remember(thread);
-      if (thread.last_activity_at <= since) continue;
-      const chat = chatRef(this.cache.get(thread.thread_id)!);
-      const recent = await recentMessages(this.client, chat, RESYNC_MESSAGES_PER_THREAD, this.viewer);
+  private async reconcile(snapshot: IgInbox): Promise<void> {
+    const since = this.lastItemId;
+    const threads = since === undefined ? snapshot.inbox.threads : inboxThreads(this.client, snapshot);
+    const handed: string[] = [];
+    let quiet = 0;
+    for await (const thread of threads) {
+      const state = this.cache.remember(thread);
+      const newest = thread.items[0]?.item_id;
+      if (since !== undefined && (newest === undefined || !isLaterItem(newest, since))) {
+        if (++quiet >= LIMITS.inboxPageDefault) break;
+        continue;
+      }
+      quiet = 0;
+      const recent = await recentMessages(this.client, chatRef(state), RESYNC_MESSAGES_PER_THREAD, this.viewer, since !== undefined ? { after: since } : {});
       for (const event of recent) {
-        if (event.timestamp * 1000 <= since) continue;
         await this.queue.run(() => this.sink.handle(event));
-        this.newestHandled = Math.max(this.newestHandled, event.timestamp * 1000);
+        handed.push(event.id);
       }
     }
+    const newest = newestItemId(handed);
+    if (newest !== undefined) this.handedOver(newest);
+    this.logger.info("Reconciled from Instagram's inbox after a resync", { since: since ?? "unknown", messages: handed.length });
   }
 
   // Looking things up
@@ -357,16 +401,11 @@ export class InstagramNetworkSession implements NetworkSession {
   listChats(): Promise<ChatInfo[]> {
     return mapErrors(async () => {
       const chats: ChatInfo[] = [];
-      let cursor: string | undefined;
-      for (;;) {
-        const { inbox } = await this.client.inbox({ limit: 50, ...(cursor ? { cursor } : {}) });
-        for (const thread of inbox.threads) {
-          this.cache.remember(thread);
-          chats.push(chatInfo(thread, this.viewer.id, this.viewer.download));
-        }
-        if (!inbox.has_older || !inbox.oldest_cursor) return chats;
-        cursor = inbox.oldest_cursor;
+      for await (const thread of inboxThreads(this.client)) {
+        this.cache.remember(thread);
+        chats.push(chatInfo(thread, this.viewer.id, this.viewer.download));
       }
+      return chats;
     });
   }
 
@@ -385,7 +424,7 @@ export class InstagramNetworkSession implements NetworkSession {
   history(chat: RemoteChatId, limit: number): Promise<MessageEvent[]> {
     return mapErrors(async () => {
       const id = await this.threadId(chat);
-      return recentMessages(this.client, await this.chatFor(id), limit, this.viewer, (thread) => this.cache.remember(thread));
+      return recentMessages(this.client, await this.chatFor(id), limit, this.viewer, { onThread: (thread) => this.cache.remember(thread) });
     });
   }
 

@@ -51,6 +51,14 @@ export class ThreadCache {
     return this.directs.get(user);
   }
 
+  /** A known thread `user` is in: their direct thread first, else any group (any thread for the viewer). */
+  threadWith(user: string, viewer: string): ThreadState | undefined {
+    const direct = this.directs.get(user);
+    if (direct !== undefined && this.threads.has(direct)) return this.threads.get(direct);
+    for (const state of this.threads.values()) if (user === viewer || state.others.includes(user)) return state;
+    return undefined;
+  }
+
   noteSender(itemId: string, sender: string): void {
     this.senders.set(itemId, sender);
     if (this.senders.size > SENDERS_KEPT) this.senders.delete(this.senders.keys().next().value!);

@@ -36,7 +36,7 @@ describe("instagram connector receiving", () => {
     const texts = (await sink.waitFor("message", 3)).map(textOf);
     expect(texts[0]).toMatch(/^Shared a post by @bob: Tea time https:\/\/www\.instagram\.com\/p\/.+\/$/);
     expect(texts[1]).toMatch(/^Shared a reel by @bob: Dancing https:\/\/www\.instagram\.com\/reel\/.+\/$/);
-    expect(texts[2]).toBe("Replied to your story: lovely");
+    expect(texts[2]).toBe(`Replied to your story: lovely ${story.url}`);
   });
 
   it("reports reactions, edits, unsends, seen markers, typing and username changes", async () => {
@@ -69,6 +69,17 @@ describe("instagram connector receiving", () => {
     await bob.editProfile({ username: "bobby", fullName: "" });
     const [profile] = await sink.waitFor("profile");
     expect(profile).toMatchObject({ user: bob.userId, name: "bobby", chat: { id: thread_id } });
+  });
+
+  it("reports a profile change of someone met only in a group through that group, also before seeing the thread", async () => {
+    const { h, alice, session, sink } = await aliceWithBridge();
+    const carol = await h.user("carol");
+    const group = await alice.createGroup({ usernames: ["bob", "carol"] }, { title: "Tea" });
+    // The session has not listed or looked up anything yet: it must find the thread itself.
+    await session.start();
+    await carol.editProfile({ fullName: "Carol Lewis" });
+    const [profile] = await sink.waitFor("profile");
+    expect(profile).toMatchObject({ user: carol.userId, name: "Carol Lewis", chat: { id: group.thread_id, kind: "group" } });
   });
 
   it("reports group renames, members added and removed, and admins", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import type { RemoteEvent } from "../../../src/network/index.js";
-import { aliceWithBridge, connectBridge, Harness, loginBridge, connectorFor, testNetwork } from "./support.js";
+import { aliceWithBridge, connectBridge, Harness, loginBridge, connectorFor, SessionRecordingSink, testNetwork } from "./support.js";
 
 const textOf = (event: RemoteEvent) => (event.type === "message" && event.body.kind === "text" ? event.body.text.text : undefined);
 
@@ -53,6 +53,84 @@ describe("instagram connector delivery", () => {
     await nextSink.waitFor("message", 1, (e) => textOf(e) === "m69");
     expect(nextSink.states).toContainEqual({ state: "connected", detail: expect.stringContaining("resynchronised") });
     void sink;
+  });
+
+  it("stores the newest item it handed over, so a resync after a restart offers only what is newer", async () => {
+    const h = await Harness.start(testNetwork({ retention: { maxEventsPerStream: 5 } }));
+    const { bob, thread_id } = await h.pair();
+    const connector = connectorFor(h);
+    const login = await loginBridge(connector, "alice");
+    // Nothing in the inbox at login: everything after it is new.
+    expect(login.session.lastItemId).toBe("0");
+    const { session, sink } = connectBridge(connector, login, new SessionRecordingSink());
+    await session.start();
+    const before = [];
+    for (const text of ["1", "2", "3"]) before.push(await bob.sendText(thread_id, text));
+    await sink.waitFor("message", 3);
+    expect(sink.sessions.at(-1)).toEqual({ ...login.session, lastItemId: before[2]!.item_id });
+    await session.stop();
+
+    const gap = Array.from({ length: 70 }, (_, i) => `m${i}`);
+    for (const text of gap) await bob.sendText(thread_id, text);
+    const { session: next, sink: nextSink } = connectBridge(connector, { ...login, session: sink.sessions.at(-1)! });
+    await next.start();
+    await nextSink.waitFor("message", 1, (e) => textOf(e) === "m69");
+    expect(nextSink.ofType("message").map(textOf)).toEqual(gap);
+    expect(nextSink.logs).toContainEqual(expect.objectContaining({ level: "info", meta: expect.objectContaining({ messages: gap.length }) }));
+  });
+
+  it("does a resync cut short by a refused event again from the same position, losing nothing", async () => {
+    const h = await Harness.start(testNetwork({ retention: { maxEventsPerStream: 5 } }));
+    const { bob, thread_id: older } = await h.pair();
+    const carol = await h.user("carol");
+    const newer = (await carol.directThread({ username: "alice" })).thread_id;
+    const connector = connectorFor(h);
+    const login = await loginBridge(connector, "alice");
+    const { session } = connectBridge(connector, login, new SessionRecordingSink());
+    await session.start();
+    await session.stop();
+    const olderTexts = Array.from({ length: 35 }, (_, i) => `older ${i}`);
+    const newerTexts = Array.from({ length: 35 }, (_, i) => `newer ${i}`);
+    for (const text of olderTexts) await bob.sendText(older, text);
+    for (const text of newerTexts) await carol.sendText(newer, text);
+    // The newer thread is reconciled first; the homeserver then fails once in the older one.
+    const { session: next, sink } = connectBridge(connector, login);
+    let refused = false;
+    sink.gate = (event) => {
+      if (!refused && textOf(event) === "older 0") {
+        refused = true;
+        throw new Error("the homeserver is down");
+      }
+    };
+    await next.start();
+    await sink.waitFor("message", 1, (e) => textOf(e) === "older 34");
+    const texts = sink.ofType("message").map(textOf);
+    expect(refused).toBe(true);
+    expect(texts.filter((t) => t?.startsWith("older"))).toEqual(olderTexts);
+    expect(new Set(texts.filter((t) => t?.startsWith("newer")))).toEqual(new Set(newerTexts));
+  });
+
+  it("resynchronises every thread active in the gap, beyond the inbox's first page", async () => {
+    const h = await Harness.start(testNetwork({ retention: { maxEventsPerStream: 5 } }));
+    const { bob } = await h.pair();
+    await h.account("carol");
+    const connector = connectorFor(h);
+    const login = await loginBridge(connector, "alice");
+    const { session } = connectBridge(connector, login);
+    await session.start();
+    await session.stop();
+    const threads = [];
+    for (let i = 0; i < 25; i++) threads.push((await h.admin.createThread({ kind: "group", members: ["bob", "alice", "carol"], title: `g${i}`, creator: "bob" })).thread_id);
+    // Enough updates for Instagram to drop the bridge's position.
+    for (const [i, thread] of threads.entries()) for (const n of [1, 2, 3]) await bob.sendText(thread, `g${i} #${n}`);
+    const { session: next, sink } = connectBridge(connector, login);
+    await next.start();
+    await sink.waitFor("message", threads.length * 3);
+    expect(sink.states).toContainEqual({ state: "connected", detail: expect.stringContaining("resynchronised") });
+    expect(new Set(sink.ofType("message").map((e) => e.chat.id))).toEqual(new Set(threads));
+    for (const [i, thread] of threads.entries()) {
+      expect(sink.ofType("message").filter((e) => e.chat.id === thread).map(textOf)).toEqual([1, 2, 3].map((n) => `g${i} #${n}`));
+    }
   });
 });
 

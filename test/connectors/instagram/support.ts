@@ -17,6 +17,15 @@ afterEach(async () => {
   await Promise.all(sessions.splice(0).map((session) => session.stop().catch(() => {})));
 });
 
+/** Also records the sessions the connector asks the core to store. */
+export class SessionRecordingSink extends RecordingSink {
+  readonly sessions: Record<string, unknown>[] = [];
+
+  override sessionChanged(session?: Record<string, unknown>): void {
+    if (session) this.sessions.push(session);
+  }
+}
+
 export function connectorFor(h: Harness): NetworkConnector {
   return createInstagramConnector({ url: h.url, backoff: { initialMs: 20, maxMs: 200 } });
 }
@@ -29,7 +38,7 @@ export async function loginBridge(connector: NetworkConnector, username: string)
   return step.login;
 }
 
-export function connectBridge(connector: NetworkConnector, login: NewLogin, sink = new RecordingSink()): { session: NetworkSession; sink: RecordingSink } {
+export function connectBridge<S extends RecordingSink = RecordingSink>(connector: NetworkConnector, login: NewLogin, sink: S = new RecordingSink() as S): { session: NetworkSession; sink: S } {
   const session = connector.connect(login.session, sink, sink.logger);
   sessions.push(session);
   return { session, sink };
