@@ -97,14 +97,17 @@ describe("the bridge bot's management room", () => {
     expect(content["formatted_body"]).toContain("<code>help</code>");
   });
 
-  it("answers an unknown command with a pointer to help", async () => {
+  it("answers an unknown command with a pointer to help, suggesting a near command without quoting what was typed", async () => {
     const alice = await user("alice");
     const app = await start(testConfig());
     const roomId = await openManagementRoom(alice.client, app.botUserId);
 
     await alice.client.sendTextMessage(roomId, "frobnicate now");
-    const reply = await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /Unknown command/), BRIDGE_WAIT_MS);
-    expect(reply.getContent()["body"]).toBe("Unknown command 'frobnicate'. Send help to see the commands.");
+    const reply = await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /not a command/), BRIDGE_WAIT_MS);
+    expect(reply.getContent()["body"]).toBe("That is not a command. Send help to see the commands.");
+    await alice.client.sendTextMessage(roomId, "lgoin whatsapp");
+    const suggestion = await waitForEvent(alice.client, isNoticeFrom(app.botUserId, roomId, /did you mean/), BRIDGE_WAIT_MS);
+    expect(suggestion.getContent()["body"]).toBe("That is not a command; did you mean 'login'? Send help to see the commands.");
   });
 
   it("declines a direct chat from a user whose permission is only relay", async () => {

@@ -8,6 +8,7 @@ import type { Logger } from "../../logging/logger.js";
 import type { MatrixEvent } from "../events.js";
 import { parseCommandLine } from "./command-line.js";
 import type { CommandRegistry, Reply } from "./commands.js";
+import { nearestCommand } from "./suggest.js";
 
 /** What the bot needs from storage: each user's one management room. */
 export interface ManagementRoomStore {
@@ -125,7 +126,8 @@ export class Bot {
     const reply = (r: Reply) => this.options.matrix.sendNotice(roomId, r);
     const command = this.options.commands.get(line.name);
     if (!command) {
-      await reply({ text: `Unknown command '${line.name}'. Send help to see the commands.` });
+      const meant = nearestCommand(line.name, this.options.commands.all().map((c) => c.name));
+      await reply({ text: `That is not a command${meant ? `; did you mean '${meant}'?` : "."} Send help to see the commands.` });
       return;
     }
     const allows = (level: PermissionLevel) => hasPermission(event.sender, this.options.permissions, level);
