@@ -10,7 +10,7 @@ import type { SimnetNetworkId } from "../../src/simnet/core/network.js";
 import { waitForEvent } from "../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, command, matrixUser, openManagementRoom, startBridge, waitForPortal } from "./support/bridge.js";
 import { loginThroughBot } from "./conformance/bridge-login.js";
-import { simulatedNetwork, type Person, type SimulatedNetwork } from "./conformance/people.js";
+import { simulatedNetwork, type Person, type SimulatedNetwork } from "../support/people.js";
 
 const NETWORKS: SimnetNetworkId[] = ["whatsapp", "messenger", "instagram"];
 const NAMES: Record<SimnetNetworkId, string> = { whatsapp: "WhatsApp", messenger: "Messenger", instagram: "Instagram" };

@@ -1,7 +1,7 @@
 /**
  * The common UserAgent face on every network, for what the bridge's conformance suite drives
  * through it: groups and their membership, images, styled text, and signing other sessions out.
- * (The people and their waits come from the conformance suite's own helpers.)
+ * (The people and their waits come from test/support/people.ts, shared with the integration tests.)
  */
 import { describe, expect, it } from "@jest/globals";
 import { randomBytes } from "node:crypto";
@@ -10,7 +10,7 @@ import { SIMNET_KITS, SIMNET_NETWORKS } from "../../src/simnet/networks.js";
 import { WhatsappAgent } from "../../src/simnet/whatsapp/client/agent.js";
 import { WhatsappClient } from "../../src/simnet/whatsapp/client/client.js";
 import { requestPairingCode } from "../../src/simnet/whatsapp/client/login.js";
-import { simulatedNetwork, type Person, type SimulatedNetwork } from "../integration/conformance/people.js";
+import { simulatedNetwork, type Person, type SimulatedNetwork } from "../support/people.js";
 
 const membership = (chat: string, change: "added" | "removed", who: Person) => (e: AgentEvent) =>
   e.kind === "membership" && e.chat === chat && e.text === change && (e.members ?? []).includes(who.id);

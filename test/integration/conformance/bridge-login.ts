@@ -6,7 +6,7 @@
 import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
 import { waitForEvent } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS } from "../support/bridge.js";
-import type { Person, SimulatedNetwork } from "./people.js";
+import type { Person, SimulatedNetwork } from "../../support/people.js";
 
 export async function loginThroughBot(client: MatrixClient, roomId: string, bot: string, network: SimulatedNetwork, person: Person): Promise<void> {
   const seen = new Set(client.getRoom(roomId)?.getLiveTimeline().getEvents().map((e) => e.getId()) ?? []);

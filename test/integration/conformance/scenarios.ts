@@ -16,7 +16,7 @@ import { waitForEvent, waitForMembership, type TestUser } from "../../support/ma
 import { BRIDGE_WAIT_MS, command, isNoticeFrom, matrixUser, openManagementRoom, startBridge, timeline, waitForPortal, type RunningBridge } from "../support/bridge.js";
 import { loginThroughBot } from "./bridge-login.js";
 import { downloadMxc, waitForReadReceipt, waitForTyping } from "./matrix-side.js";
-import { simulatedNetwork, type Person, type SimulatedNetwork } from "./people.js";
+import { simulatedNetwork, type Person, type SimulatedNetwork } from "../../support/people.js";
 
 const NAMES: Record<SimnetNetworkId, string> = { whatsapp: "WhatsApp", messenger: "Messenger", instagram: "Instagram" };
 

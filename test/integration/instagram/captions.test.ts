@@ -7,7 +7,7 @@ import { describe, expect, it } from "@jest/globals";
 import { waitForEvent } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, matrixUser, openManagementRoom, startBridge, timeline, waitForPortal } from "../support/bridge.js";
 import { loginThroughBot } from "../conformance/bridge-login.js";
-import { simulatedNetwork } from "../conformance/people.js";
+import { simulatedNetwork } from "../../support/people.js";
 
 describe("Instagram captions", () => {
   it("arrive as their own item, map to the one Matrix event, and are unsent with it", async () => {

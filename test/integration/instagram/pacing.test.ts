@@ -8,7 +8,7 @@ import { createInstagramNetwork } from "../../../src/simnet/instagram/index.js";
 import { waitForEvent } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, isNoticeFrom, matrixUser, openManagementRoom, startBridge, timeline, waitForPortal } from "../support/bridge.js";
 import { loginThroughBot } from "../conformance/bridge-login.js";
-import { simulatedNetwork } from "../conformance/people.js";
+import { simulatedNetwork } from "../../support/people.js";
 
 /** A limit low enough to reach in a test: a message every 3 s once the burst of 20 is spent. */
 const SENDS_PER_MINUTE = 20;

@@ -1,14 +1,14 @@
 /**
- * The conformance suite's view of a network: its simulated server, and people who use it through
+ * A simulated network as tests see it: its simulated server, and people who use it through
  * the network's own client (the simnet UserAgent facade, the same on every network). Nothing here
- * is specific to one network except what the bridge's login asks for, which is answered by
- * reading the bot's questions.
+ * is specific to one network; the conformance suite, the network-specific integration tests and
+ * the facade's own simnet tests share it.
  */
 import { afterEach } from "@jest/globals";
-import type { AgentEvent, UserAgent } from "../../../src/simnet/client/agent.js";
-import type { NetworkDefinition, SimnetNetworkId } from "../../../src/simnet/core/network.js";
-import { networkDefinition, SIMNET_KITS } from "../../../src/simnet/networks.js";
-import { startTestNetwork, type TestNetwork } from "../../simnet/support/network.js";
+import type { AgentEvent, UserAgent } from "../../src/simnet/client/agent.js";
+import type { NetworkDefinition, SimnetNetworkId } from "../../src/simnet/core/network.js";
+import { networkDefinition, SIMNET_KITS } from "../../src/simnet/networks.js";
+import { startTestNetwork, type TestNetwork } from "../simnet/support/network.js";
 
 export interface Person {
   readonly id: string;
