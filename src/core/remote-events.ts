@@ -150,7 +150,8 @@ export class RemoteEvents {
         await this.options.ghosts.ensure(portal.network, {
           id: event.user,
           name: event.name ?? known ?? event.user,
-          ...(event.avatar ? { avatar: event.avatar, avatarId: `${event.timestamp}` } : {}),
+          // Without an id from the network, the event's time stands in: it at least changes.
+          ...(event.avatar ? { avatar: event.avatar, avatarId: event.avatarId ?? `${event.timestamp}` } : {}),
         });
         return;
       }

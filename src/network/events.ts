@@ -103,6 +103,8 @@ export interface ProfileEvent extends Base {
   user: RemoteUserId;
   name?: string;
   avatar?: IncomingFile | null;
+  /** Changes whenever the picture does (as RemoteUser.avatarId), so an unchanged one is not uploaded again. */
+  avatarId?: string;
 }
 
 export type RemoteEvent =

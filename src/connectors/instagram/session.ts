@@ -278,8 +278,10 @@ export class InstagramNetworkSession implements NetworkSession {
           this.logger.debug("skipping a profile change of someone in no thread of this account", { user: user.pk });
           return [];
         }
-        const avatar = remoteUser(user, this.viewer.download).avatar ?? null;
-        return [{ type: "profile", chat, sender: { id: user.pk, isMe: user.pk === this.viewer.id }, timestamp: Date.now(), user: user.pk, name: displayName(user), avatar }];
+        const { avatar = null, avatarId } = remoteUser(user, this.viewer.download);
+        return [
+          { type: "profile", chat, sender: { id: user.pk, isMe: user.pk === this.viewer.id }, timestamp: Date.now(), user: user.pk, name: displayName(user), avatar, ...(avatarId ? { avatarId } : {}) },
+        ];
       }
       default:
         this.logger.debug("skipping an Instagram patch the bridge does not know", { type: update.type });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "@jest/globals";
 import { waitForEvent } from "../../support/matrix-user.js";
-import { BRIDGE_WAIT_MS } from "../support/bridge.js";
+import { BRIDGE_WAIT_MS, timeline } from "../support/bridge.js";
 import { appUser, bridgeRows, directChat, ghostOf, loggedInScene, messageIn, type InstagramScene } from "./support.js";
 
 function displayNameChange(scene: InstagramScene, roomId: string, ghost: string, name: string) {
@@ -46,6 +46,36 @@ describe("Instagram username changes", () => {
     expect(scene.alice.client.getRoom(roomId)?.getJoinedMembers().map((m) => m.userId).sort()).toEqual([scene.alice.userId, scene.bot, ghost].sort());
     expect(bridgeRows(scene, "SELECT chat_id FROM portals WHERE network = 'instagram'")).toEqual([{ chat_id: threadId }]);
     expect(bridgeRows(scene, "SELECT remote_user_id, name FROM ghosts WHERE network = 'instagram'")).toEqual([{ remote_user_id: bob.client.userId, name: "bob.again" }]);
+  });
+
+  it("keep the ghost's picture as it is: a rename does not upload it again, a new picture does", async () => {
+    const scene = await loggedInScene();
+    const bob = await appUser(scene.ig, "bob.pictured", "");
+    // A tiny valid PNG: Instagram checks what it is sent.
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+    await bob.client.changeProfilePicture(png);
+    const { threadId, roomId } = await directChat(scene, bob, "bob.pictured");
+    const ghost = ghostOf(scene, bob.client.userId);
+    const avatarOf = () => scene.alice.client.getRoom(roomId)?.getMember(ghost)?.getMxcAvatarUrl();
+    const first = avatarOf();
+    expect(first).toMatch(/^mxc:\/\//);
+
+    await bob.client.editProfile({ username: "bob.renamed" });
+    await displayNameChange(scene, roomId, ghost, "bob.renamed (Instagram)");
+    // The profile change is handled before the message that follows it.
+    await bob.client.sendText(threadId, "same face");
+    await messageIn(scene.alice.client, roomId, /^same face$/);
+    const pictures = new Set(timeline(scene.alice.client, roomId, "m.room.member").filter((e) => e.getStateKey() === ghost).map((e) => e.getContent()["avatar_url"]));
+    expect([...pictures]).toEqual([first]);
+
+    await bob.client.changeProfilePicture(Buffer.concat([png, Buffer.from([0])]));
+    const repictured = await waitForEvent(
+      scene.alice.client,
+      (e) => e.getRoomId() === roomId && e.getType() === "m.room.member" && e.getStateKey() === ghost && typeof e.getContent()["avatar_url"] === "string" && e.getContent()["avatar_url"] !== first,
+      BRIDGE_WAIT_MS,
+      "the new picture",
+    );
+    expect(repictured.getContent()["displayname"]).toBe("bob.renamed (Instagram)");
   });
 
   it("shows a new full name in place of the old one", async () => {
