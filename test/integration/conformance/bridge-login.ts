@@ -4,9 +4,11 @@
  * or approving a pairing code on the phone), until the bot says the login worked.
  */
 import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
-import { waitForEvent } from "../../support/matrix-user.js";
-import { BRIDGE_WAIT_MS } from "../support/bridge.js";
+import { NETWORK_NAMES } from "../../../src/core/portals.js";
+import { waitForEvent, type TestUser } from "../../support/matrix-user.js";
 import type { Person, SimulatedNetwork } from "../../support/people.js";
+import type { ConfigInput, DeepPartial } from "../../support/test-config.js";
+import { BRIDGE_WAIT_MS, matrixUser, openManagementRoom, startBridge, waitForPortal, type RunningBridge } from "../support/bridge.js";
 
 export async function loginThroughBot(client: MatrixClient, roomId: string, bot: string, network: SimulatedNetwork, person: Person): Promise<void> {
   const seen = new Set(client.getRoom(roomId)?.getLiveTimeline().getEvents().map((e) => e.getId()) ?? []);
@@ -34,4 +36,33 @@ export async function loginThroughBot(client: MatrixClient, roomId: string, bot:
     await client.sendTextMessage(roomId, answer);
   }
   throw new Error("the login did not finish within 12 exchanges with the bot");
+}
+
+export interface AliceAndBob {
+  network: SimulatedNetwork;
+  bridge: RunningBridge;
+  alice: TestUser;
+  /** Alice's own account on the network, logged in through the bot. */
+  aliceRemote: Person;
+  bob: Person;
+  managementRoom: string;
+}
+
+/** The bridge on `network`, Alice on Matrix logged in through the bot to her account there, and Bob. */
+export async function aliceAndBob(network: SimulatedNetwork, overrides: DeepPartial<ConfigInput> = {}): Promise<AliceAndBob> {
+  const bridge = await startBridge({ ...overrides, networks: { ...overrides.networks, [network.id]: { ...overrides.networks?.[network.id], url: network.net.url } } });
+  const alice = await matrixUser("alice");
+  const aliceRemote = await network.person("Alice");
+  const bob = await network.person("Bob");
+  const managementRoom = await openManagementRoom(alice.client, bridge.app.botUserId);
+  await loginThroughBot(alice.client, managementRoom, bridge.app.botUserId, network, aliceRemote);
+  return { network, bridge, alice, aliceRemote, bob, managementRoom };
+}
+
+/** Bob writes to Alice first; resolves once the bridge made the direct portal and Alice joined it. */
+export async function bobWritesFirst(s: AliceAndBob, text: string) {
+  const chat = await s.bob.agent.startDirectChat(s.aliceRemote.handle);
+  const first = await s.bob.agent.send(chat.id, text);
+  const roomId = await waitForPortal(s.alice.client, s.network.id, new RegExp(`^Bob \\(${NETWORK_NAMES[s.network.id]}\\)$`));
+  return { chat, first, roomId };
 }

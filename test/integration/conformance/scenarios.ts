@@ -13,8 +13,8 @@ import type { Capabilities } from "../../../src/network/index.js";
 import type { AgentEvent, AgentSpan, AgentSpanKind } from "../../../src/simnet/client/agent.js";
 import type { SimnetNetworkId } from "../../../src/simnet/core/network.js";
 import { waitForEvent, waitForMembership, type TestUser } from "../../support/matrix-user.js";
-import { BRIDGE_WAIT_MS, command, isNoticeFrom, matrixUser, openManagementRoom, startBridge, timeline, waitForPortal, type RunningBridge } from "../support/bridge.js";
-import { loginThroughBot } from "./bridge-login.js";
+import { BRIDGE_WAIT_MS, command, isNoticeFrom, timeline, waitForPortal, type RunningBridge } from "../support/bridge.js";
+import { aliceAndBob, bobWritesFirst } from "./bridge-login.js";
 import { downloadMxc, waitForReadReceipt, waitForTyping } from "./matrix-side.js";
 import { simulatedNetwork, type Person, type SimulatedNetwork } from "../../support/people.js";
 
@@ -36,20 +36,14 @@ interface Scene {
 }
 
 async function scene(id: SimnetNetworkId): Promise<Scene> {
-  const network = await simulatedNetwork(id);
   // Group rooms are named through the template, so the suite checks the template is applied.
-  const bridge = await startBridge({ networks: { [id]: { url: network.net.url, group_name_template: `{{name}} (${NAMES[id]} group)` } } });
+  const people = await aliceAndBob(await simulatedNetwork(id), { networks: { [id]: { group_name_template: `{{name}} (${NAMES[id]} group)` } } });
+  const { bridge } = people;
   const connector = createConnectors(bridge.config).get(id);
   if (!connector) throw new Error(`the bridge has no ${id} connector`);
-  const alice = await matrixUser("alice");
-  const aliceRemote = await network.person("Alice");
-  const bob = await network.person("Bob");
-  const bot = bridge.app.botUserId;
-  const managementRoom = await openManagementRoom(alice.client, bot);
-  await loginThroughBot(alice.client, managementRoom, bot, network, aliceRemote);
   const { localpart_template: template } = bridge.config.networks[id];
   const ghostOf = (person: Person) => ghostUserId(template, connector.ghostId(person.id), bridge.config.homeserver.domain);
-  return { network, bridge, caps: connector.capabilities, bot, alice, aliceRemote, bob, managementRoom, ghostOf };
+  return { ...people, caps: connector.capabilities, bot: bridge.app.botUserId, ghostOf };
 }
 
 function messageIn(client: MatrixClient, roomId: string, body: string): Promise<MatrixEvent> {
@@ -58,9 +52,7 @@ function messageIn(client: MatrixClient, roomId: string, body: string): Promise<
 
 /** Bob writes to Alice first; the bridge makes the portal. */
 async function directChat(s: Scene) {
-  const chat = await s.bob.agent.startDirectChat(s.aliceRemote.handle);
-  const first = await s.bob.agent.send(chat.id, "hello Alice");
-  const roomId = await waitForPortal(s.alice.client, s.network.id, new RegExp(`^Bob \\(${NAMES[s.network.id]}\\)$`));
+  const { chat, first, roomId } = await bobWritesFirst(s, "hello Alice");
   const firstEvent = await messageIn(s.alice.client, roomId, "hello Alice");
   return { chat, first, roomId, firstEvent };
 }

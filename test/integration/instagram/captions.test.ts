@@ -5,22 +5,15 @@
  */
 import { describe, expect, it } from "@jest/globals";
 import { waitForEvent } from "../../support/matrix-user.js";
-import { BRIDGE_WAIT_MS, matrixUser, openManagementRoom, startBridge, timeline, waitForPortal } from "../support/bridge.js";
-import { loginThroughBot } from "../conformance/bridge-login.js";
+import { BRIDGE_WAIT_MS, timeline } from "../support/bridge.js";
+import { aliceAndBob, bobWritesFirst } from "../conformance/bridge-login.js";
 import { simulatedNetwork } from "../../support/people.js";
 
 describe("Instagram captions", () => {
   it("arrive as their own item, map to the one Matrix event, and are unsent with it", async () => {
-    const network = await simulatedNetwork("instagram");
-    const bridge = await startBridge({ networks: { instagram: { url: network.net.url } } });
-    const alice = await matrixUser("alice");
-    const aliceRemote = await network.person("Alice");
-    const bob = await network.person("Bob");
-    const managementRoom = await openManagementRoom(alice.client, bridge.app.botUserId);
-    await loginThroughBot(alice.client, managementRoom, bridge.app.botUserId, network, aliceRemote);
-    const chat = await bob.agent.startDirectChat(aliceRemote.handle);
-    await bob.agent.send(chat.id, "send me the photo");
-    const roomId = await waitForPortal(alice.client, "instagram", /^Bob \(Instagram\)$/);
+    const s = await aliceAndBob(await simulatedNetwork("instagram"));
+    const { alice, bob } = s;
+    const { chat, roomId } = await bobWritesFirst(s, "send me the photo");
 
     // A tiny valid PNG: Instagram checks what it is sent.
     const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");

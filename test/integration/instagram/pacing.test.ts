@@ -6,8 +6,8 @@
 import { describe, expect, it } from "@jest/globals";
 import { createInstagramNetwork } from "../../../src/simnet/instagram/index.js";
 import { waitForEvent } from "../../support/matrix-user.js";
-import { BRIDGE_WAIT_MS, isNoticeFrom, matrixUser, openManagementRoom, startBridge, timeline, waitForPortal } from "../support/bridge.js";
-import { loginThroughBot } from "../conformance/bridge-login.js";
+import { BRIDGE_WAIT_MS, isNoticeFrom, timeline } from "../support/bridge.js";
+import { aliceAndBob, bobWritesFirst } from "../conformance/bridge-login.js";
 import { simulatedNetwork } from "../../support/people.js";
 
 /** A limit low enough to reach in a test: a message every 3 s once the burst of 20 is spent. */
@@ -17,15 +17,9 @@ const WAITING = /asked to slow down: this is queued/;
 
 async function scene(bridgeSendsPerMinute: number) {
   const network = await simulatedNetwork("instagram", createInstagramNetwork({ rateLimits: { sendsPerMinute: SENDS_PER_MINUTE } }));
-  const bridge = await startBridge({ logging: { level: "debug" }, networks: { instagram: { url: network.net.url, rate_limit: { sends_per_minute: bridgeSendsPerMinute } } } });
-  const alice = await matrixUser("alice");
-  const aliceRemote = await network.person("Alice");
-  const bob = await network.person("Bob");
-  const managementRoom = await openManagementRoom(alice.client, bridge.app.botUserId);
-  await loginThroughBot(alice.client, managementRoom, bridge.app.botUserId, network, aliceRemote);
-  const chat = await bob.agent.startDirectChat(aliceRemote.handle);
-  await bob.agent.send(chat.id, "go ahead");
-  const roomId = await waitForPortal(alice.client, "instagram", /^Bob \(Instagram\)$/);
+  const s = await aliceAndBob(network, { logging: { level: "debug" }, networks: { instagram: { rate_limit: { sends_per_minute: bridgeSendsPerMinute } } } });
+  const { bridge, alice, bob } = s;
+  const { chat, roomId } = await bobWritesFirst(s, "go ahead");
   const expected = Array.from({ length: BURST }, (_, i) => `burst ${i + 1}`);
   return { bridge, alice, bob, chat, roomId, expected };
 }

@@ -4,7 +4,7 @@
  * in the Messenger app; from Messenger, every edit the network allows arrives as an m.replace.
  */
 import { describe, expect, it } from "@jest/globals";
-import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
+import type { MatrixEvent } from "matrix-js-sdk";
 import { LIMITS } from "../../../src/simnet/messenger/protocol.js";
 import { waitForEvent } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, isNoticeFrom, sendEdit, timeline } from "../support/bridge.js";

@@ -4,7 +4,7 @@
  * with the real daemon, the test Synapse and the simulated WhatsApp server.
  */
 import { describe, expect, it } from "@jest/globals";
-import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
+import type { MatrixEvent } from "matrix-js-sdk";
 import { waitForEvent } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, command, isNoticeFrom, sendEdit } from "../support/bridge.js";
 import { directChat, ghostOf, messageIn, whatsappScene } from "./support.js";
