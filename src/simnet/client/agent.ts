@@ -8,6 +8,7 @@
  * part only: one method per concept that every network has.
  */
 import type { SimnetNetworkId } from "../core/network.js";
+import type { InteropUserSide } from "./interop.js";
 
 export interface AgentChat {
   id: string;
@@ -83,11 +84,15 @@ export interface AgentEvent {
   active?: boolean;
   /** Membership: the people added to or removed from the group (see `text`). */
   members?: string[];
+  /** Set when `sender` is a third-party contact (someone from another network, through a provider). */
+  thirdParty?: { provider: string; id: string; name: string; network: string };
   raw: unknown;
 }
 
 export interface UserAgent {
   readonly network: SimnetNetworkId;
+  /** Third-party chats: the opt-in setting, finding people from other networks, starting chats with them. */
+  readonly interop?: InteropUserSide;
   /** The user's id on the network (phone JID, numeric id...). */
   readonly userId: string;
   chats(): Promise<AgentChat[]>;
