@@ -33,6 +33,7 @@ import type { PositionedEvent } from "../../simnet/instagram/client/events.js";
 import { resumeSession } from "../../simnet/instagram/client/login.js";
 import { RealtimeSendInterrupted, type InstagramRealtime } from "../../simnet/instagram/client/realtime.js";
 import { LIMITS, type IgInbox, type IgItem, type IgThread, type SendKind } from "../../simnet/instagram/protocol.js";
+import { EditRetries } from "../common/edit-retries.js";
 import { SerialQueue } from "../common/serial-queue.js";
 import { groupChangeEvents } from "./changes.js";
 import { mapErrors, toNetworkError } from "./errors.js";
@@ -59,6 +60,7 @@ export class InstagramNetworkSession implements NetworkSession {
   private readonly client: InstagramClient;
   private readonly cache = new ThreadCache();
   private readonly queue = new SerialQueue();
+  private readonly editRetries = new EditRetries();
   private readonly viewer: Viewer;
   private realtime: InstagramRealtime | undefined;
   private current: ConnectionState = "disconnected";
@@ -464,9 +466,15 @@ export class InstagramNetworkSession implements NetworkSession {
   }
 
   /** Instagram edits in place and keeps no edit id: the edit's id is the item's with its count. */
-  edit(chat: RemoteChatId, target: RemoteMessageId, text: FormattedText): Promise<SendResult> {
+  edit(chat: RemoteChatId, target: RemoteMessageId, text: FormattedText, key: string): Promise<SendResult> {
     return mapErrors(async () => {
-      const item = await this.client.edit(await this.threadId(chat), target, toInstagram(text));
+      const threadId = await this.threadId(chat);
+      const wanted = toInstagram(text);
+      if (this.editRetries.triedBefore(key)) {
+        const current = (await this.client.thread(threadId, { limit: LIMITS.threadPageMax })).items.find((item) => item.item_id === target);
+        if (current?.edit_count && (current.text ?? current.link?.text) === wanted) return { id: editIdFor(current.item_id, current.edit_count), timestamp: Date.now() };
+      }
+      const item = await this.client.edit(threadId, target, wanted);
       return { id: editIdFor(item.item_id, item.edit_count), timestamp: Date.now() };
     });
   }

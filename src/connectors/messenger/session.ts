@@ -26,6 +26,7 @@ import {
 } from "../../network/index.js";
 import { MessengerClient, type SavedSession } from "../../simnet/messenger/client/client.js";
 import type { DeltaEvent, MessengerRealtime, RealtimeEvents } from "../../simnet/messenger/client/realtime.js";
+import { EditRetries } from "../common/edit-retries.js";
 import { SerialQueue } from "../common/serial-queue.js";
 import { OwnEchoes, threadImageKey, threadNameKey } from "./echoes.js";
 import { mapErrors, toNetworkError } from "./errors.js";
@@ -54,6 +55,7 @@ export class MessengerNetworkSession implements NetworkSession {
   private readonly ctx: IncomingContext;
   private readonly lookups: Lookups;
   private readonly echoes = new OwnEchoes();
+  private readonly editRetries = new EditRetries();
   private readonly queue = new SerialQueue();
   private stream: MessengerRealtime | undefined;
   private current: ConnectionState = "disconnected";
@@ -258,9 +260,14 @@ export class MessengerNetworkSession implements NetworkSession {
   }
 
   /** Messenger edits have no idempotency key; repeating the same text is harmless but counts as an edit. */
-  edit(chat: RemoteChatId, target: RemoteMessageId, text: FormattedText, _key: string): Promise<SendResult> {
+  edit(chat: RemoteChatId, target: RemoteMessageId, text: FormattedText, key: string): Promise<SendResult> {
     return mapErrors(async () => {
       const wire = await toThreadText(this.client.api, chat, text);
+      if (this.editRetries.triedBefore(key)) {
+        const { messages } = await this.client.api.messages(chat, { limit: 50 });
+        const current = messages.find((m) => m.id === target);
+        if (current && current.edit_count > 0 && current.text === wire.text) return { id: `${current.id}#edit${current.edit_count}`, timestamp: current.edited_at ?? Date.now() };
+      }
       this.echoes.expect(`edit:${target}:${wire.text}`);
       const result = await this.client.api.edit(target, wire.text, wire.mentions);
       return { id: `${result.message_id}#edit${result.edit_count}`, timestamp: result.edited_at };

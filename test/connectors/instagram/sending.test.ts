@@ -4,6 +4,17 @@ import { FILES } from "../../simnet/instagram/harness.js";
 import { aliceWithBridge, testNetwork } from "./support.js";
 
 describe("instagram connector sending", () => {
+  it("applies an edit tried again with the same key once, as after an answer that was lost", async () => {
+    const { h, thread_id, session } = await aliceWithBridge();
+    const sent = await session.send(thread_id, { body: { kind: "text", text: { text: "draft", entities: [] } } }, "k1");
+    const first = await session.edit(thread_id, sent.id, { text: "final", entities: [] }, "edit-1");
+    const retried = await session.edit(thread_id, sent.id, { text: "final", entities: [] }, "edit-1");
+    expect(retried.id).toBe(first.id);
+    expect((await h.admin.items(thread_id)).find((i) => i.item_id === sent.id)).toMatchObject({ text: "final", edit_count: 1 });
+    await session.edit(thread_id, sent.id, { text: "final", entities: [] }, "edit-2");
+    expect((await h.admin.items(thread_id)).find((i) => i.item_id === sent.id)?.edit_count).toBe(2);
+  });
+
   it("sends text, a like for a lone heart, a reply, a photo and a voice message, as Bob sees them", async () => {
     const { h, bob, thread_id, session } = await aliceWithBridge();
     await session.start();

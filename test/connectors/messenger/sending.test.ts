@@ -6,6 +6,21 @@ import { aliceWithBridge, useConnector } from "./support.js";
 const start = useConnector();
 
 describe("messenger connector sending", () => {
+  it("applies an edit tried again with the same key once, as after an answer that was lost", async () => {
+    const ms = await start();
+    const { alice, bob, bobApp, session } = await aliceWithBridge(ms);
+    await session.start();
+    const chat = session.directChatWith(bob.account.id);
+    const sent = await session.send(chat, { body: { kind: "text", text: plainText("draft") } }, "send-1");
+    const first = await session.edit(chat, sent.id, plainText("final"), "edit-1");
+    const retried = await session.edit(chat, sent.id, plainText("final"), "edit-1");
+    expect(retried.id).toBe(first.id);
+    expect((await bobApp.api.messages(alice.account.id)).messages.find((m) => m.id === sent.id)).toMatchObject({ text: "final", edit_count: 1 });
+    // A new edit (a new key) with the same words is still an edit of its own.
+    await session.edit(chat, sent.id, plainText("final"), "edit-2");
+    expect((await bobApp.api.messages(alice.account.id)).messages.find((m) => m.id === sent.id)?.edit_count).toBe(2);
+  });
+
   it("sends text with mentions, replies, edits, reactions, unsends and read marks that Bob sees", async () => {
     const ms = await start();
     const { alice, bob, bobApp, session, sink } = await aliceWithBridge(ms);
