@@ -55,6 +55,8 @@ export interface InteropMedia {
   kind: "image" | "video" | "audio" | "file";
   mimeType: string;
   fileName?: string;
+  /** Audio: its length, where the network needs one (an Instagram voice message does). */
+  durationMs?: number;
   data: Buffer;
 }
 

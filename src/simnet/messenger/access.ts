@@ -64,7 +64,8 @@ export function openThreadMembers(m: Messenger, viewer: string, wireId: string):
   return { thread, members };
 }
 
-function accessFor(m: Messenger, thread: ThreadRow, viewer: string): ThreadAccess {
+/** The thread as `viewer` (a participant: a user, or a contact acting through its provider) opened it. */
+export function accessFor(m: Messenger, thread: ThreadRow, viewer: string): ThreadAccess {
   const participants = m.threads.participants(thread.key);
   const me = participants.find((p) => p.account === viewer);
   if (!me) throw notParticipant();

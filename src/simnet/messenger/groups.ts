@@ -30,16 +30,28 @@ export function requireAccounts(m: Messenger, ids: Iterable<string>): void {
   for (const id of ids) if (!m.accounts.get(id)) throw userNotFound(id);
 }
 
-/** Creates a group of `members` (the creator among them); call inside `streams.transaction()`. */
-export function createGroup(m: Messenger, creator: string, members: string[], admins: ReadonlySet<string>, name: string | null): ThreadRow {
-  const everyone = [...new Set([creator, ...members])];
-  if (everyone.length < LIMITS.minGroupParticipants) {
-    throw badRequest(ERROR_CODES.invalidArgument, `a group needs at least ${LIMITS.minGroupParticipants} people, the creator included`);
-  }
+/** The third-party side of a new group: its provider and its contacts (the creator may be one). */
+export interface ThirdPartyMembers {
+  provider: string;
+  contacts: readonly string[];
+}
+
+/**
+ * Creates a group of `members` (the creator among them) and, for a third-party chat, the
+ * provider's contacts; call inside `streams.transaction()`.
+ */
+export function createGroup(m: Messenger, creator: string, members: string[], admins: ReadonlySet<string>, name: string | null, thirdParty?: ThirdPartyMembers): ThreadRow {
+  const contacts = [...new Set(thirdParty?.contacts)];
+  const natives = [...new Set([creator, ...members])].filter((id) => !contacts.includes(id));
+  const everyone = [...natives, ...contacts];
+  // Third-party groups follow the same rule: the network applies its own rules to them.
+  if (everyone.length < LIMITS.minGroupParticipants) throw badRequest(ERROR_CODES.invalidArgument, `a group needs at least ${LIMITS.minGroupParticipants} people, the creator included`);
   checkGroupSize(everyone.length);
-  requireAccounts(m, everyone);
+  requireAccounts(m, natives);
   for (const admin of admins) if (!everyone.includes(admin)) throw badRequest(ERROR_CODES.invalidArgument, `admin '${admin}' is not a member`);
-  const thread = m.threads.create(m.ids.group(), "group", creator, everyone, new Set([creator, ...admins]), name, m.now());
+  const thread = m.threads.create(m.ids.group(), "group", creator, natives, new Set([creator, ...admins]), name, m.now(), contacts);
+  // Registered before the first delta, so contacts get theirs through the provider.
+  if (thirdParty) m.interop.registry.add(thread.key, thirdParty.provider);
   const view = threadView(m, thread, creator);
   m.deltas.publish(thread.key, everyone, creator, () => ({ type: "thread_created", thread: view }));
   return thread;
@@ -81,15 +93,26 @@ export function setAdminOnlyEdits(m: Messenger, access: ThreadAccess, value: boo
   m.deltas.tell(access, { type: "thread_settings", admin_only_edits: value });
 }
 
-export function addParticipants(m: Messenger, access: ThreadAccess, userIds: string[]): void {
+/**
+ * Adds users (`userIds`) and, in a third-party chat, the provider's contacts. Users added to a
+ * third-party chat must have third-party chats on, and their provider learns of them.
+ */
+export function addParticipants(m: Messenger, access: ThreadAccess, userIds: string[], contacts: readonly string[] = []): void {
   requireAdmin(access);
   const current = new Set(participantIds(access));
-  const added = [...new Set(userIds)];
-  requireAccounts(m, added);
+  const users = [...new Set(userIds)];
+  const newContacts = [...new Set(contacts)];
+  const added = [...users, ...newContacts];
+  const provider = m.interop.registry.provider(access.thread.key);
+  // First, so that a provider cannot tell a missing user from one who has not opted in.
+  if (provider !== undefined) m.interop.consent.requireOptedIn(users);
+  requireAccounts(m, users);
   for (const id of added) if (current.has(id)) throw conflict(ERROR_CODES.alreadyParticipant, `'${id}' is already in this group`);
   checkGroupSize(current.size + added.length);
   const now = m.now();
-  for (const id of added) m.threads.addParticipant(access.thread.key, id, now);
+  for (const id of users) m.threads.addParticipant(access.thread.key, id, now);
+  for (const id of newContacts) m.threads.addContact(access.thread.key, id, now);
+  if (provider !== undefined) for (const id of users) m.interop.consent.learn(id, provider);
   const everyone = [...current, ...added];
   const view = threadView(m, access.thread, access.me.account);
   m.deltas.publish(access.thread.key, everyone, access.me.account, () => ({ type: "participants_added", user_ids: added, thread: view }));

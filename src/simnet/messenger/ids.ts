@@ -9,6 +9,10 @@ import type { SimnetDatabase } from "../core/database.js";
 const FIRST_ACCOUNT_ID = 100_000_000_000_001;
 /** Group thread ids: 16 digits, so they never collide with an account id. */
 const FIRST_GROUP_ID = 2_000_000_000_000_001;
+/** Third-party contacts: 15 digits like an account, from a range accounts never reach. */
+const FIRST_CONTACT_ID = 900_000_000_000_001;
+/** Providers: 16 digits, like an app id. */
+const FIRST_PROVIDER_ID = 5_000_000_000_000_001;
 
 export class IdAllocator {
   private readonly bump;
@@ -27,6 +31,14 @@ export class IdAllocator {
 
   group(): string {
     return String(this.bump.get("group", FIRST_GROUP_ID)?.next);
+  }
+
+  contact(): string {
+    return String(this.bump.get("contact", FIRST_CONTACT_ID)?.next);
+  }
+
+  provider(): string {
+    return String(this.bump.get("provider", FIRST_PROVIDER_ID)?.next);
   }
 }
 

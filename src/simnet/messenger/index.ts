@@ -1,8 +1,9 @@
 /**
  * The Messenger-like network: numeric ids and real names, email + password login with optional
  * 2FA, REST for actions and a WebSocket of numbered deltas resumed with `last_seq`, idempotent
- * sends by offline threading id, mention ranges, stickers, read watermarks and group threads
- * with admins. See docs/simnet/messenger.md for the protocol.
+ * sends by offline threading id, mention ranges, stickers, read watermarks, group threads
+ * with admins, and third-party chats through the interoperability API (interop/). See
+ * docs/simnet/messenger.md for the protocol.
  */
 import { ackSchema } from "../core/acks.js";
 import { idempotencySchema } from "../core/idempotency.js";
@@ -18,6 +19,10 @@ import { addMessageActionRoutes } from "./message-actions.js";
 import { addProfileRoutes } from "./profile-routes.js";
 import { REALTIME_PATH } from "./protocol.js";
 import { closeRevokedSessions, serveRealtime } from "./realtime.js";
+import { addInteropAdminRoutes } from "./interop/admin-routes.js";
+import { addProviderRoutes } from "./interop/provider-routes.js";
+import { messengerInteropSchema } from "./interop/schema.js";
+import { addInteropUserRoutes } from "./interop/user-routes.js";
 import { messengerSchema } from "./schema.js";
 import { addSendRoute } from "./send.js";
 import { createMessenger } from "./services.js";
@@ -32,7 +37,7 @@ export function createMessengerNetwork(options: MessengerOptions = {}): NetworkD
   const settings = resolveSettings(options);
   return {
     id: "messenger",
-    schema: [sessionSchema, idempotencySchema, mediaSchema, ackSchema, messengerSchema],
+    schema: [sessionSchema, idempotencySchema, mediaSchema, ackSchema, messengerSchema, messengerInteropSchema],
     retention: { maxEventsPerStream: 10_000, maxAgeMs: 14 * 24 * 60 * 60_000 },
     maxBodyBytes: Math.ceil(settings.maxAttachmentBytes / 3) * 4 + BODY_OVERHEAD_BYTES,
     maxFrameBytes: 64 * 1024,
@@ -46,7 +51,10 @@ export function createMessengerNetwork(options: MessengerOptions = {}): NetworkD
       addGroupRoutes(m, context.clientRoutes);
       addSendRoute(m, context.clientRoutes);
       addMessageActionRoutes(m, context.clientRoutes);
+      addInteropUserRoutes(m, context.clientRoutes);
+      addProviderRoutes(m, context.clientRoutes);
       addAdminRoutes(m, context.adminRoutes);
+      addInteropAdminRoutes(m, context.adminRoutes);
       const stopClosing = closeRevokedSessions(m);
       return {
         onRealtime: (connection) => serveRealtime(m, connection),

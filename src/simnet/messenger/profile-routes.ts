@@ -32,7 +32,7 @@ const UploadBody = z.object({
 });
 
 /** Stores an upload after checking its declared kind matches its MIME type and its size. */
-function storeUpload(m: Messenger, owner: string, body: unknown) {
+export function storeUpload(m: Messenger, owner: string, body: unknown) {
   const request = parse(UploadBody, body);
   if (request.kind !== "file" && !request.mime.toLowerCase().startsWith(`${request.kind}/`)) {
     throw badRequest(ERROR_CODES.attachmentKindMismatch, `an ${request.kind} attachment needs a ${request.kind}/* MIME type, not ${request.mime}`);
@@ -40,6 +40,14 @@ function storeUpload(m: Messenger, owner: string, body: unknown) {
   const data = decodeBase64(request.data, m.settings.maxAttachmentBytes);
   if (data.length === 0) throw badRequest(ERROR_CODES.invalidArgument, "an attachment cannot be empty");
   return m.attachments.add(owner, request.kind, request.mime, request.filename ?? null, data);
+}
+
+/** An attachment with its bytes (base64), as the download routes answer it. */
+export function downloadAttachment(m: Messenger, id: string) {
+  const attachment = m.attachments.get(id);
+  const data = attachment && m.attachments.data(id);
+  if (!attachment || !data) throw notFound(ERROR_CODES.attachmentNotFound, `no attachment '${id}'`);
+  return { ...toWireAttachment(attachment), data: data.toString("base64") };
 }
 
 export function addProfileRoutes(m: Messenger, routes: Router): void {
@@ -84,17 +92,7 @@ export function addProfileRoutes(m: Messenger, routes: Router): void {
   );
 
   // Attachment ids are unguessable, like CDN URLs: any logged-in user holding one may fetch it.
-  routes.add(
-    "GET",
-    "/v1/attachments/:attachmentId",
-    authed(m, ({ params }) => {
-      const id = params.attachmentId ?? "";
-      const attachment = m.attachments.get(id);
-      const data = attachment && m.attachments.data(id);
-      if (!attachment || !data) throw notFound(ERROR_CODES.attachmentNotFound, `no attachment '${id}'`);
-      return { body: { ...toWireAttachment(attachment), data: data.toString("base64") } };
-    }),
-  );
+  routes.add("GET", "/v1/attachments/:attachmentId", authed(m, ({ params }) => ({ body: downloadAttachment(m, params.attachmentId ?? "") })));
 
   routes.add(
     "GET",

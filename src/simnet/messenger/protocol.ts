@@ -32,6 +32,15 @@ export const LIMITS = {
   connectTimeoutMs: 10_000,
   defaultPageSize: 20,
   maxPageSize: 100,
+  /** Third-party contacts a search answers at most. */
+  maxContactResults: 50,
+  maxProviderNameLength: 100,
+  /** A provider's own id for a person (see docs/simnet/interop.md). */
+  maxIdentityIdLength: 128,
+  maxIdentityNameLength: 100,
+  maxIdentityHandleLength: 100,
+  /** A provider's send idempotency key. */
+  maxSendKeyLength: 128,
 } as const;
 
 /** Close codes of the realtime socket; 1000-range codes keep their WebSocket meaning. */
@@ -83,6 +92,11 @@ export const ERROR_CODES = {
   unknownFrame: "unknown_frame",
   notConnected: "not_connected",
   alreadyConnected: "already_connected",
+  notOptedIn: "not_opted_in",
+  identityNotFound: "identity_not_found",
+  providerNotFound: "provider_not_found",
+  handleTaken: "handle_taken",
+  providerRevoked: "provider_revoked",
 } as const;
 
 export type AttachmentKind = "image" | "video" | "audio" | "file";
@@ -144,12 +158,33 @@ export interface WireMessage {
 
 export type ThreadKind = "direct" | "group";
 
+/** Badges a third-party contact can carry: the network the person really uses. */
+export const THIRD_PARTY_NETWORKS = ["whatsapp", "messenger", "instagram", "matrix"] as const;
+export type ThirdPartyNetwork = (typeof THIRD_PARTY_NETWORKS)[number];
+
+/**
+ * Someone from another network, reached through a provider: shown next to their name, as the
+ * app marks third-party contacts. Their Messenger id (`contact_id`) is a numeric id of its own.
+ */
+export interface WireThirdParty {
+  contact_id: string;
+  provider_id: string;
+  provider_name: string;
+  /** The provider's own id for this person. */
+  identity_id: string;
+  name: string;
+  network: ThirdPartyNetwork;
+  handle: string;
+}
+
 export interface WireParticipant {
   id: string;
   name: string;
   is_admin: boolean;
   /** Everything sent up to this time (epoch ms) has been read by this participant; 0 if nothing. */
   read_watermark: number;
+  /** Present when this participant is a third-party contact (someone from another network). */
+  third_party?: WireThirdParty;
 }
 
 export interface WireThread {
@@ -162,6 +197,8 @@ export interface WireThread {
   participants: WireParticipant[];
   created_at: number;
   last_activity: number;
+  /** Present on third-party chats: the provider that bridges them. */
+  third_party_provider?: { id: string; name: string };
 }
 
 export interface WireSticker {
@@ -217,6 +254,8 @@ interface DeltaBase {
   actor_id: string;
   /** The stream's own account did it (from this session or another one). */
   own: boolean;
+  /** Present when the actor is a third-party contact. */
+  actor_third_party?: WireThirdParty;
 }
 
 export type MessengerDelta = DeltaBase &
@@ -241,20 +280,28 @@ export type DeltaType = MessengerDelta["type"];
 
 /** Frames a client sends on the realtime socket. */
 export type ClientFrame =
-  /** First frame: authenticates; without `last_seq` the server resumes from the session's last ack. */
+  /**
+   * First frame: authenticates a user session (`access_token`) or a third-party provider
+   * (`provider_token`); without `last_seq` the server resumes from the last acknowledged position.
+   */
   | { type: "connect"; access_token: string; last_seq?: number }
+  | { type: "connect"; provider_token: string; last_seq?: number }
   /** Everything up to `seq` is processed. */
   | { type: "ack"; seq: number }
   | { type: "ping"; id?: string };
 
-/** Frames the server sends on the realtime socket. */
-export type ServerFrame =
-  | { type: "connected"; session_id: string; account_id: string; resume_from: number; last_seq: number }
-  | { type: "delta"; seq: number; timestamp: number; delta: MessengerDelta }
-  /** Ephemeral: never stored, never replayed. */
-  | { type: "typing"; thread_id: string; user_id: string; typing: boolean }
+/** Frames the server sends on a realtime socket whose stream carries `D`. */
+export type StreamFrame<D> =
+  /** A user session names its session and account; a provider its provider id. */
+  | ({ type: "connected"; resume_from: number; last_seq: number } & ({ session_id: string; account_id: string } | { provider_id: string }))
+  | { type: "delta"; seq: number; timestamp: number; delta: D }
+  /** Ephemeral: never stored, never replayed. `third_party` marks a third-party contact typing. */
+  | { type: "typing"; thread_id: string; user_id: string; typing: boolean; third_party?: WireThirdParty }
   | { type: "pong"; id?: string }
   | ErrorFrame;
+
+/** Frames the server sends to a user session. */
+export type ServerFrame = StreamFrame<MessengerDelta>;
 
 export interface ErrorFrame {
   type: "error";
@@ -269,4 +316,78 @@ export interface ErrorFrame {
 /** The body of every refused request. */
 export interface ErrorBody {
   error: { code: string; message: string; type: string; status: number; fbtrace_id: string; [detail: string]: unknown };
+}
+
+// ---- The interoperability API (third-party providers); see docs/simnet/messenger.md ----
+
+/**
+ * A member of a third-party chat as a provider names it: a Messenger user by account id, or one
+ * of the provider's own identities by the provider's id for it.
+ */
+export type WireInteropParticipant = { kind: "native"; id: string } | { kind: "third_party"; id: string };
+
+export interface WireInteropMember {
+  participant: WireInteropParticipant;
+  name: string;
+  is_admin: boolean;
+}
+
+/** A third-party chat as its provider sees it; `id` is the chat's storage key. */
+export interface WireInteropChat {
+  id: string;
+  kind: ThreadKind;
+  title: string | null;
+  members: WireInteropMember[];
+  creator: WireInteropParticipant;
+  created_at: number;
+}
+
+export interface WireInteropMessage {
+  id: string;
+  sender: WireInteropParticipant;
+  timestamp: number;
+  text: string | null;
+  reply_to: string | null;
+  attachments: WireAttachment[];
+  /** A sticker from the catalog, with its image, so the provider can show it. */
+  sticker: WireSticker | null;
+}
+
+export interface WireIdentity {
+  id: string;
+  contact_id: string;
+  name: string;
+  network: ThirdPartyNetwork;
+  handle: string;
+}
+
+export interface WireProvider {
+  id: string;
+  name: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** What a provider's stream carries, in the order Messenger saw it. */
+export type InteropDelta =
+  | { type: "chat"; chat: WireInteropChat }
+  | { type: "members"; chat_id: string; added: WireInteropParticipant[]; removed: WireInteropParticipant[]; by: WireInteropParticipant }
+  | { type: "title"; chat_id: string; title: string | null; by: WireInteropParticipant }
+  | { type: "message"; chat_id: string; message: WireInteropMessage }
+  | { type: "edit"; chat_id: string; message_id: string; sender: WireInteropParticipant; text: string; edit_count: number; edited_at: number }
+  /** `emoji` null: the sender removed their reaction. */
+  | { type: "reaction"; chat_id: string; message_id: string; sender: WireInteropParticipant; emoji: string | null }
+  | { type: "unsend"; chat_id: string; message_id: string; sender: WireInteropParticipant; unsent_at: number }
+  /** `up_to`: the latest message at or before the reader's new watermark. */
+  | { type: "read"; chat_id: string; reader: WireInteropParticipant; up_to: string; watermark_timestamp: number }
+  /** The user turned third-party chats off: they left every third-party chat. */
+  | { type: "opt_out"; user_id: string };
+
+/** Frames the server sends to a provider. */
+export type ProviderFrame = StreamFrame<InteropDelta>;
+
+/** What a provider resumes from when its position is past retention: its chats now. */
+export interface InteropSnapshot {
+  seq: number;
+  chats: WireInteropChat[];
 }

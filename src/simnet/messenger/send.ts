@@ -25,8 +25,8 @@ export const MentionSchema = z.object({
   user_id: z.string().min(1).max(20),
 });
 
-const SendBody = z.object({
-  offline_threading_id: z.string().regex(OFFLINE_THREADING_ID, "must be a decimal number of at most 20 digits"),
+/** What a message carries, whoever sends it. */
+export const MessageBody = z.object({
   text: z.string().optional(),
   mentions: z.array(MentionSchema).max(LIMITS.maxMentions).optional(),
   reply_to: z.string().min(1).max(100).optional(),
@@ -34,7 +34,18 @@ const SendBody = z.object({
   attachment_ids: z.array(z.string().min(1).max(100)).max(LIMITS.maxAttachmentsPerMessage).optional(),
 });
 
-type SendRequest = z.infer<typeof SendBody>;
+const SendBody = z.object({
+  offline_threading_id: z.string().regex(OFFLINE_THREADING_ID, "must be a decimal number of at most 20 digits"),
+  ...MessageBody.shape,
+});
+
+export type MessageRequest = z.infer<typeof MessageBody>;
+
+/** A thread and the ids of everyone in it, as the send path needs them. */
+export interface ThreadMembers {
+  thread: ThreadRow;
+  members: string[];
+}
 
 interface Content {
   text: string | null;
@@ -44,7 +55,7 @@ interface Content {
   replyTo: string | null;
 }
 
-function checkContent(m: Messenger, sender: string, access: { thread: ThreadRow; members: string[] }, request: SendRequest): Content {
+function checkContent(m: Messenger, sender: string, access: ThreadMembers, request: MessageRequest): Content {
   const text = request.text !== undefined && request.text.length > 0 ? request.text : null;
   const attachmentIds = request.attachment_ids ?? [];
   if (text === null && request.sticker_id === undefined && attachmentIds.length === 0) {
@@ -72,20 +83,23 @@ function checkContent(m: Messenger, sender: string, access: { thread: ThreadRow;
   return { text, mentions, stickerId: request.sticker_id ?? null, attachments, replyTo: request.reply_to ?? null };
 }
 
-function send(m: Messenger, sender: string, threadId: string, request: SendRequest): SendResult {
-  const access = openThreadMembers(m, sender, threadId);
+/**
+ * Stores a message from `sender` (a user, or a contact sending through its provider) and tells
+ * everyone in the thread. Every check comes before the first write, as a send batch requires.
+ */
+export function postMessage(m: Messenger, sender: string, access: ThreadMembers, request: MessageRequest, offlineThreadingId: string | null): { id: string; timestamp: number } {
   const content = checkContent(m, sender, access, request);
   const budget = m.sendLimits.take(sender);
   if (!budget.ok) throw tooManyRequests(ERROR_CODES.rateLimited, "you are sending messages too fast", budget.retryAfterMs);
   const timestamp = m.now();
   const key = access.thread.key;
-  const id = m.messages.add({ thread: key, sender, timestamp, offlineThreadingId: request.offline_threading_id, ...content });
+  const id = m.messages.add({ thread: key, sender, timestamp, offlineThreadingId, ...content });
   m.threads.touch(key, timestamp);
   const message: Omit<WireMessage, "thread_id"> = {
     id,
     sender_id: sender,
     timestamp,
-    offline_threading_id: request.offline_threading_id,
+    offline_threading_id: offlineThreadingId,
     text: content.text,
     mentions: content.mentions,
     reply_to: content.replyTo,
@@ -97,6 +111,11 @@ function send(m: Messenger, sender: string, threadId: string, request: SendReque
     unsent: false,
   };
   m.deltas.publish(key, access.members, sender, (thread_id) => ({ type: "new_message", message: { ...message, thread_id } }));
+  return { id, timestamp };
+}
+
+function send(m: Messenger, sender: string, threadId: string, request: z.infer<typeof SendBody>): SendResult {
+  const { id, timestamp } = postMessage(m, sender, openThreadMembers(m, sender, threadId), request, request.offline_threading_id);
   return { message_id: id, thread_id: threadId, timestamp, offline_threading_id: request.offline_threading_id };
 }
 

@@ -21,6 +21,20 @@ import { Messages } from "./store/messages.js";
 import { PendingLogins } from "./store/pending-logins.js";
 import { Threads } from "./store/threads.js";
 import { TokenBuckets } from "../core/token-bucket.js";
+import { ChatRegistry } from "./interop/chat-registry.js";
+import { Consent } from "./interop/consent.js";
+import { InteropHub } from "./interop/hub.js";
+import { Identities } from "./interop/identities.js";
+import { Providers } from "./interop/providers.js";
+
+/** The interoperability API's stores and its provider streams (interop/). */
+export interface Interop {
+  providers: Providers;
+  identities: Identities;
+  consent: Consent;
+  registry: ChatRegistry;
+  hub: InteropHub;
+}
 
 export interface Messenger {
   db: SimnetDatabase;
@@ -44,12 +58,20 @@ export interface Messenger {
   live: LiveConnections;
   sendLimits: TokenBuckets;
   loginLimits: TokenBuckets;
+  interop: Interop;
 }
 
 export function createMessenger(context: NetworkContext, settings: MessengerSettings): Messenger {
   const { db, now } = context;
   const ids = new IdAllocator(db);
   const sessions = new Sessions(db, now);
+  const threads = new Threads(db);
+  const messages = new Messages(db);
+  const live = new LiveConnections();
+  const providers = new Providers(db, ids);
+  const identities = new Identities(db, ids);
+  const registry = new ChatRegistry(db);
+  const hub = new InteropHub({ streams: context.streams, live, threads, messages, providers, identities, registry });
   return {
     db,
     streams: context.streams,
@@ -60,16 +82,17 @@ export function createMessenger(context: NetworkContext, settings: MessengerSett
     ids,
     accounts: new Accounts(db, ids, now),
     pendingLogins: new PendingLogins(db),
-    threads: new Threads(db),
-    messages: new Messages(db),
+    threads,
+    messages,
     attachments: new Attachments(db, new MediaStore(db, now)),
     sessions,
     acks: new AckLedger(db),
     idempotency: new IdempotencyKeys(db, now),
-    deltas: new Deltas(context.streams),
+    deltas: new Deltas(context.streams, hub),
     sendCommits: new GroupCommit(db, context.streams),
-    live: new LiveConnections(),
+    live,
     sendLimits: new TokenBuckets(settings.sendsPerMinute, 60_000, now),
     loginLimits: new TokenBuckets(settings.loginFailures, settings.loginFailureWindowMs, now),
+    interop: { providers, identities, consent: new Consent(db), registry, hub },
   };
 }

@@ -6,10 +6,10 @@ import { z } from "zod";
 import type { Router } from "../core/http.js";
 import { badRequest } from "../core/protocol-error.js";
 import { parse } from "../core/validate.js";
-import { authed, inThread, messageInThread, openThread, participantIds, requireNumericId } from "./access.js";
+import { authed, inThread, messageInThread, openThread, requireNumericId, type ThreadAccess } from "./access.js";
 import { createGroup, normaliseGroupName, requireAccounts } from "./groups.js";
 import { wireThreadId } from "./ids.js";
-import { ERROR_CODES, LIMITS } from "./protocol.js";
+import { ERROR_CODES, LIMITS, type ServerFrame } from "./protocol.js";
 import { decodeCursor, encodeCursor, pageSize } from "./paging.js";
 import type { Messenger } from "./services.js";
 import { latestMessages, threadView } from "./views.js";
@@ -26,7 +26,37 @@ const ReadBody = z
   })
   .optional();
 
-const TypingBody = z.object({ typing: z.boolean() });
+export const TypingBody = z.object({ typing: z.boolean() });
+
+/**
+ * Moves the actor's read watermark to a message's time, a given time or now; it only moves
+ * forward (an older one is acknowledged and changes nothing). Returns the watermark.
+ */
+export function markRead(m: Messenger, access: ThreadAccess, upTo: { message_id?: string; watermark_timestamp?: number }): number {
+  const now = m.now();
+  const watermark = upTo.message_id !== undefined ? messageInThread(m, access, upTo.message_id).timestamp : Math.min(upTo.watermark_timestamp ?? now, now);
+  if (watermark > access.me.read_watermark) {
+    m.threads.markRead(access.thread.key, access.me.account, watermark);
+    m.deltas.tell(access, { type: "read_receipt", watermark_timestamp: watermark });
+  }
+  return Math.max(watermark, access.me.read_watermark);
+}
+
+/**
+ * Typing goes live to the others' open sockets, never stored: to users directly, and to a
+ * third-party chat's provider when a user types (its contacts are the provider's own).
+ */
+export function relayTyping(m: Messenger, access: ThreadAccess, typing: boolean): void {
+  const me = access.me.account;
+  const bridged = m.interop.registry.provider(access.thread.key) !== undefined;
+  const thirdParty = bridged ? m.interop.hub.contact(me) : undefined;
+  for (const other of access.participants) {
+    if (other.account === me || other.provider !== null) continue;
+    const frame: ServerFrame = { type: "typing", thread_id: wireThreadId(access.thread.key, other.account), user_id: me, typing, ...(thirdParty ? { third_party: thirdParty } : {}) };
+    m.live.send(other.account, frame);
+  }
+  if (bridged && !thirdParty) m.interop.hub.typing(access.thread.key, me, typing);
+}
 
 export function addThreadRoutes(m: Messenger, routes: Router): void {
   routes.add(
@@ -84,31 +114,14 @@ export function addThreadRoutes(m: Messenger, routes: Router): void {
   routes.add(
     "POST",
     "/v1/threads/:threadId/read",
-    inThread(m, ({ body }, access) => {
-      const request = parse(ReadBody, body) ?? {};
-      const now = m.now();
-      const watermark =
-        request.message_id !== undefined ? messageInThread(m, access, request.message_id).timestamp : Math.min(request.watermark_timestamp ?? now, now);
-      const me = access.me.account;
-      // A watermark only moves forward; an older one is acknowledged and changes nothing.
-      if (watermark > access.me.read_watermark) {
-        m.threads.markRead(access.thread.key, me, watermark);
-        m.deltas.tell(access, { type: "read_receipt", watermark_timestamp: watermark });
-      }
-      return { body: { watermark_timestamp: Math.max(watermark, access.me.read_watermark) } };
-    }),
+    inThread(m, ({ body }, access) => ({ body: { watermark_timestamp: markRead(m, access, parse(ReadBody, body) ?? {}) } })),
   );
 
   routes.add(
     "POST",
     "/v1/threads/:threadId/typing",
     inThread(m, ({ body }, access) => {
-      const { typing } = parse(TypingBody, body);
-      const me = access.me.account;
-      for (const other of participantIds(access)) {
-        if (other === me) continue;
-        m.live.send(other, { type: "typing", thread_id: wireThreadId(access.thread.key, other), user_id: me, typing });
-      }
+      relayTyping(m, access, parse(TypingBody, body).typing);
       return { body: { success: true } };
     }),
   );

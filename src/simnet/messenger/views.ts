@@ -5,7 +5,11 @@ import { toWireThread, type ThreadRow } from "./store/threads.js";
 import type { WireMessage, WireThread } from "./protocol.js";
 
 export function threadView(m: Messenger, thread: ThreadRow, viewer: string): WireThread {
-  return toWireThread(thread, m.threads.participants(thread.key), viewer);
+  const view = toWireThread(thread, m.threads.participants(thread.key), viewer);
+  const provider = m.interop.registry.provider(thread.key);
+  const row = provider === undefined ? undefined : m.interop.providers.get(provider);
+  if (row) view.third_party_provider = { id: row.id, name: row.name };
+  return view;
 }
 
 function messageView(m: Messenger, row: MessageRow, viewer: string): WireMessage {

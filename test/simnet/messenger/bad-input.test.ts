@@ -1,18 +1,8 @@
 /** Bad input gets a protocol error in Messenger's error format, never a crash. */
 import { describe, expect, it } from "@jest/globals";
-import { useMessenger, RawStream, type MessengerWorld } from "./harness.js";
+import { call, useMessenger, RawStream } from "./harness.js";
 
 const start = useMessenger();
-
-async function call(world: MessengerWorld, method: string, path: string, options: { token?: string; raw?: string; body?: unknown } = {}) {
-  const response = await fetch(`${world.url}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-    ...(options.raw !== undefined || options.body !== undefined ? { body: options.raw ?? JSON.stringify(options.body) } : {}),
-  });
-  const body = (await response.json()) as { error?: { code: string; message: string; type: string; fbtrace_id: string; problems?: string[] } };
-  return { status: response.status, error: body.error };
-}
 
 describe("messenger bad input", () => {
   it("answers in the Graph-like error format with a stable code, a type and a trace id", async () => {

@@ -119,6 +119,17 @@ export function useMessenger(definition: NetworkDefinition = messengerNetwork, o
   };
 }
 
+/** A request as raw as a client can make it, answered with its status and error body. */
+export async function call(world: MessengerWorld, method: string, path: string, options: { token?: string; raw?: string; body?: unknown } = {}) {
+  const response = await fetch(`${world.url}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+    ...(options.raw !== undefined || options.body !== undefined ? { body: options.raw ?? JSON.stringify(options.body) } : {}),
+  });
+  const body = (await response.json()) as { error?: { code: string; message: string; type: string; fbtrace_id: string; problems?: string[] } };
+  return { status: response.status, error: body.error };
+}
+
 /** The [status, code] a request was refused with; fails if it was not refused. */
 export async function refusal(promise: Promise<unknown>): Promise<[number, string]> {
   const error = await promise.then(

@@ -1,6 +1,6 @@
 /** The Messenger admin API for scripts and tests: accounts, threads, stored messages, 2FA codes. */
 import { SimnetAdminClient } from "../../client/admin.js";
-import type { WireAccount, WireMessage, WireThread } from "../protocol.js";
+import type { WireAccount, WireMessage, WireProvider, WireThread } from "../protocol.js";
 import { readMessengerError } from "./errors.js";
 
 export interface NewAccountSpec {
@@ -29,6 +29,13 @@ export interface PendingCode {
 }
 
 export type StoredMessage = WireMessage & { unsent_at: number | null };
+
+export interface AdminInteropChat {
+  /** The storage key, also the chat id its provider knows. */
+  key: string;
+  provider_id: string;
+  thread: WireThread;
+}
 
 const seg = encodeURIComponent;
 
@@ -79,5 +86,25 @@ export class MessengerAdminClient extends SimnetAdminClient {
   /** Everything stored for a thread (by storage key), unsent messages included, oldest first. */
   async threadMessages(key: string): Promise<StoredMessage[]> {
     return (await this.http.request<{ messages: StoredMessage[] }>("GET", `/admin/threads/${seg(key)}/messages`)).messages;
+  }
+
+  /** Registers a third-party provider; the token is shown this once. */
+  registerProvider(name: string): Promise<{ provider: WireProvider; token: string }> {
+    return this.http.request("POST", "/admin/interop/providers", { name });
+  }
+
+  async providers(): Promise<WireProvider[]> {
+    return (await this.http.request<{ providers: WireProvider[] }>("GET", "/admin/interop/providers")).providers;
+  }
+
+  /** The token stops working at once and the provider's sockets are closed. */
+  async revokeProvider(id: string): Promise<WireProvider> {
+    return (await this.http.request<{ provider: WireProvider }>("DELETE", `/admin/interop/providers/${seg(id)}`)).provider;
+  }
+
+  /** Third-party chats (of one provider, or all); their messages are in `threadMessages(key)`. */
+  async interopChats(providerId?: string): Promise<AdminInteropChat[]> {
+    const query = providerId === undefined ? "" : `?provider_id=${seg(providerId)}`;
+    return (await this.http.request<{ chats: AdminInteropChat[] }>("GET", `/admin/interop/chats${query}`)).chats;
   }
 }

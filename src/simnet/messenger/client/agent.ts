@@ -2,14 +2,16 @@
  * The common "person using the app" face (UserAgent) over the Messenger client: what the shell
  * command, the benchmark, the fuzz test and the bridge's conformance suite drive. Chats are
  * known by the id the user sees them under: the other person's id for a direct thread, the
- * group id otherwise. Messenger shows no styling; mentions are ranges of the text.
+ * group id otherwise. Messenger shows no styling; mentions are ranges of the text. Someone from
+ * another network (a third-party contact) is marked with `thirdParty` on what they do.
  */
 import type { AgentChat, AgentEvent, AgentMedia, AgentMessage, AgentSpan, AgentSpanKind, AgentText, UserAgent } from "../../client/agent.js";
 import { checkedSpans } from "../../client/spans.js";
-import type { WireMention, WireMessage, WireThread } from "../protocol.js";
+import type { WireMention, WireMessage, WireThirdParty, WireThread } from "../protocol.js";
 import type { MessengerApi } from "./api.js";
 import type { MessengerClient } from "./client.js";
 import type { DeltaEvent } from "./realtime.js";
+import { MessengerThirdPartyChats } from "./third-party.js";
 
 const NUMERIC = /^[0-9]+$/;
 
@@ -48,9 +50,14 @@ function attachmentOf(api: MessengerApi, message: WireMessage): AgentMedia | und
   return { kind: attachment.kind, mime: attachment.mime, size: attachment.size, download: async () => (await api.download(attachment.id)).data };
 }
 
+/** The facade's marking of someone from another network. */
+function thirdPartyMark(contact: WireThirdParty | undefined): Pick<AgentEvent, "thirdParty"> {
+  return contact ? { thirdParty: { provider: contact.provider_id, id: contact.identity_id, name: contact.name, network: contact.network } } : {};
+}
+
 /** `api` fetches the files messages carry. */
 export function toAgentEvent({ delta, timestamp }: DeltaEvent, api: MessengerApi): AgentEvent {
-  const base = { chat: delta.thread_id, sender: delta.actor_id, at: timestamp, raw: delta };
+  const base = { chat: delta.thread_id, sender: delta.actor_id, at: timestamp, raw: delta, ...thirdPartyMark(delta.actor_third_party) };
   switch (delta.type) {
     case "new_message": {
       const { message } = delta;
@@ -83,8 +90,11 @@ export function toAgentEvent({ delta, timestamp }: DeltaEvent, api: MessengerApi
 export class MessengerAgent implements UserAgent {
   readonly network = "messenger" as const;
   readonly formats = MESSENGER_FORMATS;
+  readonly interop: MessengerThirdPartyChats;
 
-  constructor(readonly client: MessengerClient) {}
+  constructor(readonly client: MessengerClient) {
+    this.interop = new MessengerThirdPartyChats(client.api, (handle) => this.accountOf(handle));
+  }
 
   get userId(): string {
     return this.client.accountId;
@@ -173,7 +183,9 @@ export class MessengerAgent implements UserAgent {
     const stream = this.client.realtime();
     const offs = [
       stream.on("delta", (event) => onEvent(toAgentEvent(event, this.client.api))),
-      stream.on("typing", (event) => onEvent({ kind: "typing", chat: event.thread_id, sender: event.user_id, text: event.typing ? "typing" : "stopped", active: event.typing, raw: event })),
+      stream.on("typing", (event) =>
+        onEvent({ kind: "typing", chat: event.thread_id, sender: event.user_id, text: event.typing ? "typing" : "stopped", active: event.typing, raw: event, ...thirdPartyMark(event.third_party) }),
+      ),
       stream.on("resync", (event) => onEvent({ kind: "other", text: `resynchronised at seq ${event.snapshot.seq}`, raw: event })),
     ];
     await stream.start();

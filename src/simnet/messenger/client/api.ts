@@ -15,6 +15,7 @@ import type {
   WireSession,
   WireSticker,
   WireStickerPack,
+  WireThirdParty,
   WireThread,
   WireUser,
 } from "../protocol.js";
@@ -192,6 +193,32 @@ export class MessengerApi {
   /** Removes someone (admins only), or leaves when `userId` is yourself. */
   async removeParticipant(threadId: string, userId: string): Promise<void> {
     await this.http.request("DELETE", `/v1/threads/${seg(threadId)}/participants/${seg(userId)}`);
+  }
+
+  /** Whether "third-party chats" is on (it is off until the user turns it on). */
+  async thirdPartyChats(): Promise<boolean> {
+    return (await this.http.request<{ enabled: boolean }>("GET", "/v1/me/third_party_chats")).enabled;
+  }
+
+  /** Turning it off leaves every third-party chat at once. */
+  async setThirdPartyChats(enabled: boolean): Promise<boolean> {
+    return (await this.http.request<{ enabled: boolean }>("POST", "/v1/me/third_party_chats", { enabled }, { idempotent: true })).enabled;
+  }
+
+  /** Third-party contacts whose handle or name contains `query`. */
+  async searchThirdParty(query: string): Promise<WireThirdParty[]> {
+    return (await this.http.request<{ contacts: WireThirdParty[] }>("GET", `/v1/third_party/contacts?q=${seg(query)}`)).contacts;
+  }
+
+  /** A direct chat with one third-party contact (found again if it exists), or a group. */
+  async startThirdPartyChat(spec: { kind: "direct" | "group"; thirdParty: { providerId: string; identityId: string }[]; participantIds?: string[]; name?: string }): Promise<WireThread> {
+    const body = {
+      kind: spec.kind,
+      third_party: spec.thirdParty.map((t) => ({ provider_id: t.providerId, identity_id: t.identityId })),
+      ...(spec.participantIds?.length ? { participant_ids: spec.participantIds } : {}),
+      ...(spec.name ? { name: spec.name } : {}),
+    };
+    return (await this.http.request<{ thread: WireThread }>("POST", "/v1/third_party/threads", body)).thread;
   }
 
   snapshot(options: { messagesPerThread?: number; threadLimit?: number } = {}): Promise<Snapshot> {

@@ -66,7 +66,7 @@ export class MessengerClient {
     this.stream ??= new MessengerRealtime({
       ...this.options.realtime,
       baseUrl: this.baseUrl,
-      accessToken: this.session.accessToken,
+      credentials: { access_token: this.session.accessToken },
       ...(this.session.lastSeq !== undefined ? { lastSeq: this.session.lastSeq } : {}),
       snapshot: () => this.api.snapshot(),
     });

@@ -92,10 +92,17 @@ export const messengerKit: UserClientKit = {
         { method: "POST", path: "/v1/attachments", body: { kind: "image", mime: "image/png", filename: "a.png", data: "iVBORw0KGgo=" }, headers: auth },
         { method: "GET", path: "/v1/sync/snapshot?messages_per_thread=1", headers: auth },
         { method: "GET", path: "/v1/sessions", headers: auth },
+        { method: "POST", path: "/v1/me/third_party_chats", body: { enabled: true }, headers: auth },
+        { method: "GET", path: "/v1/third_party/contacts?q=bob", headers: auth },
       ],
       realtimeUrl: `${client.baseUrl.replace(/\/+$/, "")}${REALTIME_PATH}`,
       openingFrames: [{ type: "connect", access_token: client.accessToken }],
-      frames: [{ type: "ack", seq: 0 }, { type: "ping", id: "p1" }, { type: "connect", access_token: client.accessToken, last_seq: 0 }],
+      frames: [
+        { type: "ack", seq: 0 },
+        { type: "ping", id: "p1" },
+        { type: "connect", access_token: client.accessToken, last_seq: 0 },
+        { type: "connect", provider_token: "not-a-provider-token", last_seq: 0 },
+      ],
     };
   },
 };

@@ -9,37 +9,44 @@
  * acknowledged) only once every `delta` listener has finished. A listener that rejects leaves
  * its delta unprocessed: the socket is dropped with what is queued behind it, and the stream
  * reconnects after backoff from the last processed seq, so the server sends it again.
+ *
+ * A third-party provider's stream (client/interop.ts) is the same protocol with other payloads:
+ * the class is generic over what a delta carries and what a resync fetches.
  */
 import { FrameSocket } from "../../client/socket.js";
-import { CLOSE_CODES, ERROR_CODES, REALTIME_PATH, type ErrorFrame, type MessengerDelta, type ServerFrame, type Snapshot } from "../protocol.js";
+import { CLOSE_CODES, ERROR_CODES, REALTIME_PATH, type ErrorFrame, type MessengerDelta, type Snapshot, type StreamFrame, type WireThirdParty } from "../protocol.js";
 import { Emitter } from "../../client/emitter.js";
 
-export interface DeltaEvent {
+export interface DeltaEvent<D = MessengerDelta> {
   seq: number;
   timestamp: number;
-  delta: MessengerDelta;
+  delta: D;
 }
 
-export interface RealtimeEvents {
-  delta: DeltaEvent;
-  typing: { thread_id: string; user_id: string; typing: boolean };
-  connected: { session_id: string; resume_from: number; last_seq: number };
+export interface RealtimeEvents<D = MessengerDelta, S = Snapshot> {
+  delta: DeltaEvent<D>;
+  typing: { thread_id: string; user_id: string; typing: boolean; third_party?: WireThirdParty };
+  /** `session_id` for a user session's stream, `provider_id` for a provider's. */
+  connected: { session_id?: string; provider_id?: string; resume_from: number; last_seq: number };
   disconnected: { code: number; reason: string; reconnecting: boolean };
   /** Deltas were lost to this client: `snapshot` is the state now; continue from it. */
-  resync: { snapshot: Snapshot; previousSeq: number | undefined; reason: "resync_required" | "gap" };
+  resync: { snapshot: S; previousSeq: number | undefined; reason: "resync_required" | "gap" };
   /** The session was logged out or its token is no longer valid; nothing more will come. */
   session_ended: { code: string; message: string };
   /** An error frame the server sent, or a failure this client noticed; the stream goes on. */
   error: Error;
 }
 
-export interface RealtimeOptions {
+/** What the connect frame authenticates with: a user session's token, or a provider's. */
+export type RealtimeCredentials = { access_token: string } | { provider_token: string };
+
+export interface RealtimeOptions<S = Snapshot> {
   baseUrl: string;
-  accessToken: string;
-  /** The last seq this client has; without it the server resumes from the session's last ack. */
+  credentials: RealtimeCredentials;
+  /** The last seq this client has; without it the server resumes from the last acknowledged one. */
   lastSeq?: number;
   /** Fetches the full state after a resync (the client's `api.snapshot`). */
-  snapshot: () => Promise<Snapshot>;
+  snapshot: () => Promise<S>;
   /** How long to gather acknowledgements before sending one. */
   ackDelayMs?: number;
   backoff?: { initialMs: number; maxMs: number };
@@ -52,7 +59,7 @@ export class RealtimeFrameError extends Error {
   }
 }
 
-export class MessengerRealtime extends Emitter<RealtimeEvents> {
+export class MessengerRealtime<D = MessengerDelta, S extends { seq: number } = Snapshot> extends Emitter<RealtimeEvents<D, S>> {
   private socket: FrameSocket | undefined;
   /** The last seq processed: every `delta` listener finished with it. */
   private seq: number | undefined;
@@ -76,7 +83,7 @@ export class MessengerRealtime extends Emitter<RealtimeEvents> {
   private wake: (() => void) | undefined;
   private firstConnection: { resolve: () => void; reject: (error: Error) => void } | undefined;
 
-  constructor(private readonly options: RealtimeOptions) {
+  constructor(private readonly options: RealtimeOptions<S>) {
     super();
     this.seq = options.lastSeq;
   }
@@ -137,9 +144,9 @@ export class MessengerRealtime extends Emitter<RealtimeEvents> {
       return "ended";
     }
     this.socket = socket;
-    socket.onFrame((frame) => this.handleFrame(frame as ServerFrame));
+    socket.onFrame((frame) => this.handleFrame(frame as StreamFrame<D>));
     const closedWith = new Promise<{ code: number; reason: string }>((resolve) => socket.onClose((code, reason) => resolve({ code, reason })));
-    socket.send({ type: "connect", access_token: this.options.accessToken, ...(this.seq !== undefined ? { last_seq: this.seq } : {}) });
+    socket.send({ type: "connect", ...this.options.credentials, ...(this.seq !== undefined ? { last_seq: this.seq } : {}) });
     const { code, reason } = await closedWith;
     // Whatever this socket delivered is processed (or refused) before anything else happens.
     await this.chain;
@@ -158,21 +165,25 @@ export class MessengerRealtime extends Emitter<RealtimeEvents> {
     return this.pendingResync && !refused ? "again" : "failed";
   }
 
-  private handleFrame(frame: ServerFrame): void {
+  private handleFrame(frame: StreamFrame<D>): void {
     switch (frame.type) {
       case "connected":
         // A refused delta keeps the backoff growing until one goes through.
         if (!this.refusing) this.failures = 0;
         this.seq = frame.resume_from;
         this.received = frame.resume_from;
-        this.emit("connected", { session_id: frame.session_id, resume_from: frame.resume_from, last_seq: frame.last_seq });
+        this.emit("connected", {
+          ...("session_id" in frame ? { session_id: frame.session_id } : { provider_id: frame.provider_id }),
+          resume_from: frame.resume_from,
+          last_seq: frame.last_seq,
+        });
         this.firstConnection?.resolve();
         this.firstConnection = undefined;
         return;
       case "delta":
         return this.handleDelta(frame);
       case "typing":
-        this.emit("typing", { thread_id: frame.thread_id, user_id: frame.user_id, typing: frame.typing });
+        this.emit("typing", { thread_id: frame.thread_id, user_id: frame.user_id, typing: frame.typing, ...(frame.third_party ? { third_party: frame.third_party } : {}) });
         return;
       case "pong":
         return;
@@ -190,7 +201,7 @@ export class MessengerRealtime extends Emitter<RealtimeEvents> {
     }
   }
 
-  private handleDelta(frame: Extract<ServerFrame, { type: "delta" }>): void {
+  private handleDelta(frame: Extract<StreamFrame<D>, { type: "delta" }>): void {
     const socket = this.socket;
     if (!socket || this.abandoned === socket) return;
     if (this.received !== undefined && frame.seq <= this.received) return; // a redelivery
@@ -236,7 +247,7 @@ export class MessengerRealtime extends Emitter<RealtimeEvents> {
 
   /** Fetches the snapshot and moves to its seq; false if that failed (retried after backoff). */
   private async resync(): Promise<boolean> {
-    let snapshot: Snapshot;
+    let snapshot: S;
     try {
       snapshot = await this.options.snapshot();
     } catch (error) {

@@ -47,6 +47,7 @@ export class Messages {
   private readonly upsertReaction;
   private readonly deleteReaction;
   private readonly deleteReactions;
+  private readonly lastAt;
 
   constructor(db: SimnetDatabase) {
     this.nextSeq = (db.prepare<[], { max: number | null }>("SELECT MAX(seq) AS max FROM messages").get()?.max ?? 0) + 1;
@@ -73,6 +74,7 @@ export class Messages {
     );
     this.deleteReaction = db.prepare<[string, string]>("DELETE FROM reactions WHERE message = ? AND account = ?");
     this.deleteReactions = db.prepare<[string]>("DELETE FROM reactions WHERE message = ?");
+    this.lastAt = db.prepare<[string, number], string>("SELECT id FROM messages WHERE thread = ? AND timestamp <= ? ORDER BY seq DESC LIMIT 1").pluck();
   }
 
   /** Stores the message and returns its id. A rolled-back insert leaves a gap in seq, harmlessly. */
@@ -104,6 +106,11 @@ export class Messages {
   /** Up to `limit` messages of a thread before position `beforeSeq`, newest first. */
   before(thread: string, limit: number, beforeSeq = Number.MAX_SAFE_INTEGER): MessageRow[] {
     return this.page.all(thread, beforeSeq, limit);
+  }
+
+  /** The id of the thread's latest message sent at or before `timestamp`. */
+  latestUpTo(thread: string, timestamp: number): string | undefined {
+    return this.lastAt.get(thread, timestamp);
   }
 
   edit(message: MessageRow, text: string, mentions: WireMention[], at: number): void {

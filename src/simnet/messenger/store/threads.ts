@@ -1,7 +1,11 @@
-/** Threads and their participants: who is in, who is admin, how far each has read. */
+/**
+ * Threads and their participants: who is in, who is admin, how far each has read. A participant
+ * is a Messenger user (`participants`) or, in a third-party chat, a third-party contact
+ * (`interop_members`, see interop/schema.ts); every read here returns both as one list.
+ */
 import type { SimnetDatabase } from "../../core/database.js";
 import { wireThreadId } from "../ids.js";
-import type { ThreadKind, WireThread } from "../protocol.js";
+import type { ThirdPartyNetwork, ThreadKind, WireParticipant, WireThread } from "../protocol.js";
 
 export interface ThreadRow {
   key: string;
@@ -15,11 +19,18 @@ export interface ThreadRow {
 }
 
 export interface ParticipantRow {
+  /** The account id, or a third-party contact's id. */
   account: string;
   name: string;
   is_admin: number;
   joined_at: number;
   read_watermark: number;
+  /** Third-party contacts only (null for Messenger users): who publishes them, and as whom. */
+  provider: string | null;
+  provider_name: string | null;
+  identity: string | null;
+  network: ThirdPartyNetwork | null;
+  handle: string | null;
 }
 
 const THREAD_COLUMNS = "key, kind, name, image_media, admin_only_edits, created_by, created_at, last_activity";
@@ -27,6 +38,7 @@ const THREAD_COLUMNS = "key, kind, name, image_media, admin_only_edits, created_
 export class Threads {
   private readonly insertThread;
   private readonly insertParticipant;
+  private readonly insertContact;
   private readonly byKey;
   private readonly members;
   private readonly memberIdsOf;
@@ -47,11 +59,19 @@ export class Threads {
       "INSERT INTO participants (thread, account, is_admin, joined_at) VALUES (?, ?, ?, ?)",
     );
     this.byKey = db.prepare<[string], ThreadRow>(`SELECT ${THREAD_COLUMNS} FROM threads WHERE key = ?`);
-    this.members = db.prepare<[string], ParticipantRow>(
-      `SELECT p.account, a.name, p.is_admin, p.joined_at, p.read_watermark
-       FROM participants p JOIN accounts a ON a.id = p.account WHERE p.thread = ? ORDER BY p.joined_at, p.account`,
+    this.members = db.prepare<{ thread: string }, ParticipantRow>(
+      `SELECT p.account, a.name, p.is_admin, p.joined_at, p.read_watermark,
+              NULL AS provider, NULL AS provider_name, NULL AS identity, NULL AS network, NULL AS handle
+       FROM participants p JOIN accounts a ON a.id = p.account WHERE p.thread = :thread
+       UNION ALL
+       SELECT i.contact, c.name, i.is_admin, i.joined_at, i.read_watermark, c.provider, v.name, c.identity, c.network, c.handle
+       FROM interop_members i JOIN interop_identities c ON c.contact = i.contact JOIN interop_providers v ON v.id = c.provider
+       WHERE i.thread = :thread
+       ORDER BY 4, 1`,
     );
-    this.memberIdsOf = db.prepare<[string], string>("SELECT account FROM participants WHERE thread = ?").pluck();
+    this.memberIdsOf = db
+      .prepare<{ thread: string }, string>("SELECT account FROM participants WHERE thread = :thread UNION ALL SELECT contact FROM interop_members WHERE thread = :thread")
+      .pluck();
     // A direct thread someone else opened but never wrote in is not in your inbox yet.
     this.ofAccount = db.prepare<{ account: string; at: number; key: string; limit: number }, ThreadRow>(
       `SELECT ${THREAD_COLUMNS.split(", ").map((c) => `t.${c}`).join(", ")}
@@ -61,21 +81,30 @@ export class Threads {
          AND (t.kind = 'group' OR t.created_by = p.account OR EXISTS (SELECT 1 FROM messages m WHERE m.thread = t.key))
        ORDER BY t.last_activity DESC, t.key LIMIT :limit`,
     );
-    this.deleteParticipant = db.prepare<[string, string]>("DELETE FROM participants WHERE thread = ? AND account = ?");
-    this.updateAdmin = db.prepare<[number, string, string]>("UPDATE participants SET is_admin = ? WHERE thread = ? AND account = ?");
+    this.insertContact = db.prepare<[string, string, number, number]>(
+      "INSERT INTO interop_members (thread, contact, is_admin, joined_at) VALUES (?, ?, ?, ?)",
+    );
+    this.deleteParticipant = both(db, "DELETE FROM participants WHERE thread = ? AND account = ?", "DELETE FROM interop_members WHERE thread = ? AND contact = ?");
+    this.updateAdmin = both(db, "UPDATE participants SET is_admin = ? WHERE thread = ? AND account = ?", "UPDATE interop_members SET is_admin = ? WHERE thread = ? AND contact = ?");
     this.updateName = db.prepare<[string | null, string]>("UPDATE threads SET name = ? WHERE key = ?");
     this.updateImage = db.prepare<[string | null, string]>("UPDATE threads SET image_media = ? WHERE key = ?");
     this.updateSettings = db.prepare<[number, string]>("UPDATE threads SET admin_only_edits = ? WHERE key = ?");
     this.updateActivity = db.prepare<[number, string]>("UPDATE threads SET last_activity = ? WHERE key = ?");
-    this.raiseWatermark = db.prepare<[number, string, string]>(
+    this.raiseWatermark = both(
+      db,
       "UPDATE participants SET read_watermark = MAX(read_watermark, ?) WHERE thread = ? AND account = ?",
+      "UPDATE interop_members SET read_watermark = MAX(read_watermark, ?) WHERE thread = ? AND contact = ?",
     );
   }
 
-  /** Creates a thread with its participants; `admins` must be among `members`. */
-  create(key: string, kind: ThreadKind, creator: string, members: string[], admins: ReadonlySet<string>, name: string | null, at: number): ThreadRow {
+  /**
+   * Creates a thread with its participants: Messenger users (`members`) and third-party contacts
+   * (`contacts`); `admins` must be among them.
+   */
+  create(key: string, kind: ThreadKind, creator: string, members: string[], admins: ReadonlySet<string>, name: string | null, at: number, contacts: readonly string[] = []): ThreadRow {
     this.insertThread.run(key, kind, name, creator, at, at);
     for (const member of members) this.insertParticipant.run(key, member, admins.has(member) ? 1 : 0, at);
+    for (const contact of contacts) this.insertContact.run(key, contact, admins.has(contact) ? 1 : 0, at);
     return this.byKey.get(key)!;
   }
 
@@ -84,11 +113,11 @@ export class Threads {
   }
 
   participants(key: string): ParticipantRow[] {
-    return this.members.all(key);
+    return this.members.all({ thread: key });
   }
 
   memberIds(key: string): string[] {
-    return this.memberIdsOf.all(key);
+    return this.memberIdsOf.all({ thread: key });
   }
 
   /** The account's threads, most recently active first, after the `after` thread in that order. */
@@ -98,6 +127,10 @@ export class Threads {
 
   addParticipant(key: string, account: string, at: number): void {
     this.insertParticipant.run(key, account, 0, at);
+  }
+
+  addContact(key: string, contact: string, at: number): void {
+    this.insertContact.run(key, contact, 0, at);
   }
 
   removeParticipant(key: string, account: string): void {
@@ -129,6 +162,40 @@ export class Threads {
   }
 }
 
+/**
+ * One statement run on both member tables with the same arguments, for changes that apply to a
+ * participant whichever kind they are (an id is in one table or the other, never both).
+ */
+function both<P extends unknown[]>(db: SimnetDatabase, native: string, contact: string): { run(...params: P): void } {
+  const first = db.prepare<P>(native);
+  const second = db.prepare<P>(contact);
+  return {
+    run(...params: P) {
+      first.run(...params);
+      second.run(...params);
+    },
+  };
+}
+
+function toWireParticipant(p: ParticipantRow): WireParticipant {
+  const participant: WireParticipant = { id: p.account, name: p.name, is_admin: p.is_admin === 1, read_watermark: p.read_watermark };
+  if (p.provider !== null) participant.third_party = thirdPartyOf(p);
+  return participant;
+}
+
+/** The third-party marking of a contact's row (one whose `provider` is set). */
+export function thirdPartyOf(p: ParticipantRow): NonNullable<WireParticipant["third_party"]> {
+  return {
+    contact_id: p.account,
+    provider_id: p.provider!,
+    provider_name: p.provider_name!,
+    identity_id: p.identity!,
+    name: p.name,
+    network: p.network!,
+    handle: p.handle!,
+  };
+}
+
 export function toWireThread(thread: ThreadRow, participants: ParticipantRow[], viewer: string): WireThread {
   return {
     id: wireThreadId(thread.key, viewer),
@@ -136,7 +203,7 @@ export function toWireThread(thread: ThreadRow, participants: ParticipantRow[], 
     name: thread.name,
     image_attachment_id: thread.image_media,
     admin_only_edits: thread.admin_only_edits === 1,
-    participants: participants.map((p) => ({ id: p.account, name: p.name, is_admin: p.is_admin === 1, read_watermark: p.read_watermark })),
+    participants: participants.map(toWireParticipant),
     created_at: thread.created_at,
     last_activity: thread.last_activity,
   };
