@@ -11,8 +11,14 @@ import { GroupCommit } from "../core/group-commit.js";
 import { Sessions } from "../core/sessions.js";
 import { Accounts } from "./accounts.js";
 import { TimeOrderedIds } from "./ids.js";
+import { ProviderFeed } from "./interop/feed.js";
+import { Identities, isThirdPartyPk } from "./interop/identities.js";
+import { ThirdPartyThreads } from "./interop/marks.js";
+import { OptIns } from "./interop/opt-ins.js";
+import { Providers } from "./interop/providers.js";
 import { Items } from "./items.js";
 import { AccountLimits, type InstagramRateLimits } from "./limits.js";
+import { People } from "./people.js";
 import { Posts } from "./posts.js";
 import type { IgPatch } from "./protocol.js";
 import { Renderer } from "./render.js";
@@ -40,6 +46,13 @@ export class Instagram {
   private readonly commits: GroupCommit;
   readonly ids: TimeOrderedIds;
   readonly render: Renderer;
+  /** The interoperability API: providers, their identities, users' opt-ins, third-party chats and what providers are told. */
+  readonly providers: Providers;
+  readonly identities: Identities;
+  readonly people: People;
+  readonly optIns: OptIns;
+  readonly thirdPartyThreads: ThirdPartyThreads;
+  readonly feed: ProviderFeed;
 
   constructor(
     readonly net: NetworkContext,
@@ -58,16 +71,25 @@ export class Instagram {
     this.acks = new AckLedger(db);
     this.limits = new AccountLimits(settings.rateLimits, now);
     this.commits = new GroupCommit(net.db, net.streams);
-    this.render = new Renderer(this.accounts, this.threads, this.items);
+    this.providers = new Providers(db, now);
+    this.identities = new Identities(db, now);
+    this.people = new People(this.accounts, this.identities);
+    this.optIns = new OptIns(db, now);
+    this.thirdPartyThreads = new ThirdPartyThreads(db, now);
+    this.feed = new ProviderFeed(net.streams, this.thirdPartyThreads, this.identities, this.threads, this.media, now);
+    this.render = new Renderer(this.people, this.threads, this.items);
   }
 
   now(): number {
     return this.net.now();
   }
 
-  /** Runs `work` in one transaction with the patches it publishes. */
+  /**
+   * Runs `work` in one transaction with the patches it publishes; inside one already (a
+   * third-party chat made through the ordinary group code), it joins that one.
+   */
   transaction<T>(work: () => T): T {
-    return this.net.streams.transaction(work);
+    return this.net.db.inTransaction ? work() : this.net.streams.transaction(work);
   }
 
   /**
@@ -79,8 +101,9 @@ export class Instagram {
     return this.commits.run(work);
   }
 
+  /** Third-party identities have no stream: their provider hears through the feed. */
   publish(pk: string, ops: IgPatch[]): void {
-    this.net.streams.append(accountStream(pk), "patch", ops);
+    if (!isThirdPartyPk(pk)) this.net.streams.append(accountStream(pk), "patch", ops);
   }
 
   /** Publishes to every `pks`, each getting the patches made for them. */

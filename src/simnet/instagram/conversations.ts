@@ -7,6 +7,7 @@
 import { badRequest } from "../core/protocol-error.js";
 import type { Instagram } from "./context.js";
 import { forbidden } from "./errors.js";
+import { checkJoining } from "./interop/joining.js";
 import type { Messaging } from "./messaging.js";
 import { LIMITS, paths, type IgPatch, type IgThread } from "./protocol.js";
 import type { ThreadRow } from "./threads.js";
@@ -38,7 +39,7 @@ export class Conversations {
   direct(viewer: string, other: string, limited = true): IgThread {
     const { ig } = this;
     if (viewer === other) throw badRequest("invalid_recipient", "a direct thread is with someone else");
-    ig.accounts.require(other);
+    ig.people.require(other);
     return ig.transaction(() => {
       const existing = ig.threads.findDirect(viewer, other);
       if (existing) return ig.render.thread(ig.threads.get(existing)!, viewer);
@@ -59,7 +60,7 @@ export class Conversations {
     const members = [...new Set([spec.creator, ...spec.members])];
     if (members.length < 2) throw badRequest("not_enough_participants", "a group needs at least one other person");
     if (members.length > LIMITS.groupMaxParticipants) throw badRequest("too_many_participants", `a group has at most ${LIMITS.groupMaxParticipants} people`);
-    for (const pk of members) ig.accounts.require(pk);
+    for (const pk of members) ig.people.require(pk);
     const admins = new Set(spec.admins.length > 0 ? spec.admins : [spec.creator]);
     for (const pk of admins) if (!members.includes(pk)) throw badRequest("not_participant", `admin ${pk} is not among the members`);
     const title = spec.title === null ? null : checkTitle(spec.title);
@@ -79,9 +80,10 @@ export class Conversations {
     return this.change(actor, threadId, true, (thread, members) => {
       const added = [...new Set(pks)];
       for (const pk of added) {
-        this.ig.accounts.require(pk);
+        this.ig.people.require(pk);
         if (members.includes(pk)) throw badRequest("already_participant", `${pk} is already in the group`);
       }
+      checkJoining(this.ig, thread.thread_id, added);
       if (members.length + added.length > LIMITS.groupMaxParticipants) throw badRequest("too_many_participants", `a group has at most ${LIMITS.groupMaxParticipants} people`);
       for (const pk of added) this.ig.threads.addMember(thread.thread_id, pk);
       return { description: `${this.name(actor)} added ${added.map((pk) => this.name(pk)).join(", ")}.`, added };
@@ -101,6 +103,7 @@ export class Conversations {
     const checked = checkTitle(title);
     return this.change(actor, threadId, false, (thread) => {
       this.ig.threads.setTitle(thread.thread_id, checked);
+      this.ig.feed.title(thread.thread_id, checked, actor);
       return { description: `${this.name(actor)} named the group "${checked}".` };
     });
   }
@@ -116,16 +119,26 @@ export class Conversations {
 
   /** Leaves a group; if the last admin leaves, the longest-standing member becomes admin. */
   leave(actor: string, threadId: string): void {
-    this.change(actor, threadId, false, (thread) => {
-      this.ig.threads.removeMember(thread.thread_id, actor);
-      const rest = this.ig.threads.participants(thread.thread_id);
-      if (rest.length > 0 && !rest.some((p) => p.isAdmin)) this.ig.threads.setAdmin(thread.thread_id, rest[0]!.pk, true);
-      return { description: `${this.name(actor)} left the group.`, removed: [actor] };
-    });
+    this.change(actor, threadId, false, (thread) => this.goes(thread, actor));
+  }
+
+  /**
+   * Takes `pk` out of a thread of any kind, unasked and unlimited: a user turning third-party
+   * chats off, or an identity its provider removed. The others see them leave.
+   */
+  depart(pk: string, threadId: string): void {
+    this.change(pk, threadId, false, (thread) => this.goes(thread, pk), { limited: false, anyKind: true });
+  }
+
+  private goes(thread: ThreadRow, pk: string): { description: string; removed: string[] } {
+    this.ig.threads.removeMember(thread.thread_id, pk);
+    const rest = this.ig.threads.participants(thread.thread_id);
+    if (thread.kind === "group" && rest.length > 0 && !rest.some((p) => p.isAdmin)) this.ig.threads.setAdmin(thread.thread_id, rest[0]!.pk, true);
+    return { description: `${this.name(pk)} left the ${thread.kind === "group" ? "group" : "chat"}.`, removed: [pk] };
   }
 
   private name(pk: string): string {
-    return this.ig.accounts.user(pk).username;
+    return this.ig.people.name(pk);
   }
 
   /** Checks and applies a group change, logs it in the thread and tells everyone concerned. */
@@ -134,14 +147,15 @@ export class Conversations {
     threadId: string,
     adminOnly: boolean,
     apply: (thread: ThreadRow, members: string[]) => { description: string; added?: string[]; removed?: string[] },
+    options: { limited?: boolean; anyKind?: boolean } = {},
   ): IgThread {
     const { ig } = this;
     return ig.transaction(() => {
       const thread = ig.threads.requireMember(threadId, actor);
-      if (thread.kind !== "group") throw badRequest("not_a_group", "only group threads have members, admins and titles to change");
+      if (thread.kind !== "group" && !options.anyKind) throw badRequest("not_a_group", "only group threads have members, admins and titles to change");
       const participants = ig.threads.participants(threadId);
       if (adminOnly && !participants.some((p) => p.pk === actor && p.isAdmin)) throw forbidden("not_admin", "only group admins can do this");
-      ig.limits.takeAction(actor);
+      if (options.limited !== false) ig.limits.takeAction(actor);
       const outcome = apply(thread, participants.map((p) => p.pk));
       this.announce(threadId, actor, outcome.description, outcome);
       return ig.render.thread(ig.threads.get(threadId)!, actor);
@@ -159,5 +173,6 @@ export class Conversations {
       { op: "add", path: itemPath, value: ig.render.forViewer(item, pk) },
     ]);
     ig.publishEach(who.removed ?? [], () => [{ op: "remove", path: paths.thread(threadId), value: threadId }]);
+    if (who.added || who.removed) ig.feed.members(threadId, who.added ?? [], who.removed ?? [], actor);
   }
 }

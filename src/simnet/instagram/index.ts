@@ -2,7 +2,9 @@
  * The Instagram simulation: username + password login with occasional checkpoints, stable
  * numeric ids and changeable usernames, a cursor-paged inbox and threads, realtime JSON-patch
  * updates resumed from `seq_id`, sends idempotent by client_context, likes, shared posts and
- * reels, story replies, and strict per-account rate limits answered with `feedback_required`.
+ * reels, story replies, and strict per-account rate limits answered with `feedback_required`;
+ * and the interoperability API, through which a provider brings people from other networks into
+ * third-party chats with the users who opted in.
  */
 import type { RetentionPolicy } from "../core/event-stream.js";
 import type { NetworkDefinition } from "../core/network.js";
@@ -21,8 +23,12 @@ import { accountRoutes } from "./routes/account.js";
 import { adminRoutes } from "./routes/admin.js";
 import { authRoutes } from "./routes/auth.js";
 import { directRoutes } from "./routes/direct.js";
+import { interopAdminRoutes } from "./routes/interop-admin.js";
+import { interopProviderRoutes } from "./routes/interop-provider.js";
+import { interopUserRoutes } from "./routes/interop-user.js";
 import { itemRoutes } from "./routes/items.js";
 import { instagramSchema } from "./schema.js";
+import { ThirdPartyChats } from "./interop/service.js";
 
 export interface InstagramNetworkOptions {
   rateLimits?: Partial<InstagramRateLimits>;
@@ -71,11 +77,15 @@ export function createInstagramNetwork(options: InstagramNetworkOptions = {}): N
       const login = new Login(ig);
       const sends = new Sends(ig, messaging);
       const hub = new RealtimeHub(ig);
+      const thirdParty = new ThirdPartyChats(ig, conversations);
       authRoutes(context.clientRoutes, ig, login);
       accountRoutes(context.clientRoutes, ig, profiles);
       directRoutes(context.clientRoutes, ig, conversations);
       itemRoutes(context.clientRoutes, ig, messaging, sends, hub);
       adminRoutes(context.adminRoutes, ig, login, profiles, conversations);
+      interopProviderRoutes(context.clientRoutes, ig, thirdParty, messaging, sends, hub);
+      interopUserRoutes(context.clientRoutes, ig, thirdParty);
+      interopAdminRoutes(context.adminRoutes, ig, thirdParty);
       return {
         onRealtime: (connection) => serveRealtime(ig, hub, sends, connection),
         close: () => hub.close(),

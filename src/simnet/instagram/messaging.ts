@@ -1,7 +1,8 @@
 /**
  * What a participant does to items: send (idempotent by client_context), edit (own text within
  * 15 minutes), unsend (own, any time), react (one emoji per person per item) and mark seen.
- * Each change and its patches to every participant's stream commit in one transaction.
+ * Each change and its patches to every participant's stream (and to the provider of a
+ * third-party chat) commit in one transaction.
  */
 import { badRequest } from "../core/protocol-error.js";
 import type { BuiltContent } from "./content.js";
@@ -37,6 +38,7 @@ export class Messaging {
           ig.limits.takeSend(sender);
           const row = this.store(threadId, sender, built, request.clientContext ?? null, request.repliedTo ?? null);
           const item = this.publishItem(row, members);
+          ig.feed.item(row, members);
           return ig.render.forViewer(item, sender);
         }).result,
     );
@@ -83,6 +85,7 @@ export class Messaging {
       ig.limits.takeAction(sender);
       ig.items.update(itemId, built.type, built.content, row.edit_count + 1);
       const item = ig.render.item(ig.items.get(itemId)!);
+      ig.feed.edited(row, text);
       const path = paths.item(threadId, row.item_id);
       ig.publishEach(ig.threads.memberPks(threadId), (pk) => [{ op: "replace", path, value: ig.render.forViewer(item, pk) }]);
       return ig.render.forViewer(item, sender);
@@ -97,6 +100,7 @@ export class Messaging {
       ig.items.remove(itemId);
       const path = paths.item(threadId, row.item_id);
       ig.publishEach(ig.threads.memberPks(threadId), () => [{ op: "remove", path, value: row.item_id }]);
+      ig.feed.unsent(row);
     });
   }
 
@@ -117,7 +121,9 @@ export class Messaging {
       ig.items.setReactions(itemId, reaction ? [...others, reaction] : others);
       const path = paths.reaction(threadId, row.item_id, sender);
       const op = reaction ? (existing ? "replace" : "add") : "remove";
-      ig.publishEach(ig.threads.memberPks(threadId), () => [{ op, path, value: reaction ?? { sender_id: sender } }]);
+      const value = { ...(reaction ?? { sender_id: sender }), ...ig.people.badge(sender) };
+      ig.publishEach(ig.threads.memberPks(threadId), () => [{ op, path, value }]);
+      ig.feed.reaction(threadId, row.item_id, sender, emoji);
       return true;
     });
   }
@@ -130,8 +136,9 @@ export class Messaging {
       const row = ig.items.require(threadId, itemId);
       const now = ig.now();
       if (!ig.threads.setSeen(threadId, reader, itemId, now)) return false;
-      const value = { item_id: row.item_id, timestamp: micros(now) };
+      const value = { item_id: row.item_id, timestamp: micros(now), ...ig.people.badge(reader) };
       ig.publishEach(ig.threads.memberPks(threadId), () => [{ op: "replace", path: paths.seen(threadId, reader), value }]);
+      ig.feed.seen(threadId, row.item_id, reader);
       return true;
     });
   }

@@ -29,10 +29,15 @@ const PATH_FORMS: [RegExp, (m: RegExpExecArray) => ParsedPath][] = [
   [/^\/direct_v2\/users\/(\d+)$/, (m) => ({ kind: "user", userId: m[1]! })],
 ];
 
-export function parsePatchPath(path: string): ParsedPath {
-  for (const [pattern, build] of PATH_FORMS) {
+/** What the first of `forms` whose pattern matches makes of `path`; `otherwise` if none does. */
+export function matchPath<T>(forms: readonly [RegExp, (m: RegExpExecArray) => T][], path: string, otherwise: T): T {
+  for (const [pattern, build] of forms) {
     const match = pattern.exec(path);
     if (match) return build(match);
   }
-  return { kind: "unknown" };
+  return otherwise;
+}
+
+export function parsePatchPath(path: string): ParsedPath {
+  return matchPath(PATH_FORMS, path, { kind: "unknown" });
 }

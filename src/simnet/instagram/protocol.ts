@@ -4,9 +4,12 @@
  * realtime frames, the JSON-patch paths, the limits and the stable error codes. The client
  * imports this file and nothing else of the server.
  */
+import type { IgThirdPartyBadge } from "./interop-protocol.js";
 
 /** A user as Instagram renders one: a stable numeric `pk` and a username that may change. */
 export interface IgUser {
+  /** Set on third-party contacts (people from other networks, through a provider). */
+  third_party?: IgThirdPartyBadge;
   pk: string;
   pk_id: string;
   username: string;
@@ -75,6 +78,8 @@ export interface IgItem {
   replied_to_message?: { item_id: string; user_id?: string; item_type?: IgItemType; text?: string; is_unsent?: true };
   reactions?: { emojis: IgReaction[] };
   edit_count?: number;
+  /** Set when the sender is a third-party contact. */
+  third_party_sender?: IgThirdPartyBadge;
 }
 
 export interface IgSeen {
@@ -193,6 +198,7 @@ export const CLOSE_RESYNC = 4410;
 export const REALTIME_PATH = "/realtime";
 
 export { parsePatchPath, paths, type ParsedPath } from "./patch-paths.js";
+export * from "./interop-protocol.js";
 export const API = "/api/v1";
 export const TOKEN_PREFIX = "IGT:2:";
 

@@ -5,7 +5,8 @@
  * connect without `seq_id` resumes from the session's last ack. A position no longer retained
  * gets `resync_required` and the socket closes: the client must fetch the inbox again. Like the
  * app's MQTT connection, the socket also carries sends (`send_item`, answered `item_ack`) and
- * typing; `subscribe: false` connects for those only.
+ * typing; `subscribe: false` connects for those only. A provider connects the same way with its
+ * `IGI:1:` token and reads its own stream (interop/feed.ts).
  */
 import { z } from "zod";
 import { StreamPump } from "../core/delivery.js";
@@ -16,9 +17,10 @@ import { handleFrames, sendFrame, type Frame } from "../core/realtime.js";
 import { parse } from "../core/validate.js";
 import { accountStream, type Instagram } from "./context.js";
 import { renderInstagramError } from "./errors.js";
-import type { RealtimeHub } from "./hub.js";
+import { providerAccount, type RealtimeHub } from "./hub.js";
+import { providerStream } from "./interop/feed.js";
 import { clientContext, numericId } from "./fields.js";
-import { CLOSE_LOGGED_OUT, CLOSE_RESYNC, ERRORS, SEND_KINDS, type IgPatch, type ServerFrame } from "./protocol.js";
+import { CLOSE_LOGGED_OUT, CLOSE_RESYNC, ERRORS, INTEROP_TOKEN_PREFIX, SEND_KINDS, type IgPatch, type ServerFrame } from "./protocol.js";
 import { micros } from "./render.js";
 import { sessionOf } from "./routes/common.js";
 import type { Sends } from "./sends.js";
@@ -50,6 +52,16 @@ function errorFrame(error: unknown, clientContext?: unknown): ServerFrame {
   };
 }
 
+/** Whose stream a connect frame opens: a session's account's, or a provider's. */
+function subscriberOf(ig: Instagram, token: string): Omit<Live, "socket" | "pump"> {
+  if (token.startsWith(INTEROP_TOKEN_PREFIX)) {
+    const { provider_id: id } = ig.providers.authenticate(token);
+    return { account: providerAccount(id), sessionId: id, stream: providerStream(id) };
+  }
+  const session = sessionOf(ig, token);
+  return { account: session.account, sessionId: session.id, stream: accountStream(session.account) };
+}
+
 export function serveRealtime(ig: Instagram, hub: RealtimeHub, sends: Sends, { socket }: RealtimeConnection): void {
   let live: Live | undefined;
   const send = (frame: ServerFrame) => sendFrame(socket, frame);
@@ -65,20 +77,20 @@ export function serveRealtime(ig: Instagram, hub: RealtimeHub, sends: Sends, { s
   const connect = (frame: Frame): void => {
     if (live) throw badRequest("already_connected", "this socket is already connected");
     const request = parse(connectFrame, frame, "connect frame");
-    let session;
+    let who;
     try {
-      session = sessionOf(ig, request.token);
+      who = subscriberOf(ig, request.token);
     } catch (error) {
       setImmediate(() => socket.close(CLOSE_LOGGED_OUT, ERRORS.loginRequired));
       throw error;
     }
-    const stream = accountStream(session.account);
+    const { stream, account, sessionId } = who;
     if (!request.subscribe) {
-      live = { socket, account: session.account, sessionId: session.id, stream };
+      live = { socket, account, sessionId, stream };
       hub.add(live);
-      return send({ type: "connected", seq_id: null, latest_seq_id: ig.net.streams.latest(stream), session_id: session.id });
+      return send({ type: "connected", seq_id: null, latest_seq_id: ig.net.streams.latest(stream), session_id: sessionId });
     }
-    const after = request.seq_id ?? ig.acks.position(stream, session.id);
+    const after = request.seq_id ?? ig.acks.position(stream, sessionId);
     const resync = (firstRetained: number, latest: number) => {
       send({
         type: "resync_required",
@@ -105,9 +117,9 @@ export function serveRealtime(ig: Instagram, hub: RealtimeHub, sends: Sends, { s
       // The client reconnects and resumes from its seq_id; nothing is lost.
       onError: () => socket.close(1011, "delivery failed"),
     });
-    live = { socket, account: session.account, sessionId: session.id, stream, pump };
+    live = { socket, account, sessionId, stream, pump };
     hub.add(live);
-    send({ type: "connected", seq_id: after, latest_seq_id: ig.net.streams.latest(stream), session_id: session.id });
+    send({ type: "connected", seq_id: after, latest_seq_id: ig.net.streams.latest(stream), session_id: sessionId });
     pump.start();
   };
 

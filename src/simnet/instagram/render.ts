@@ -1,10 +1,11 @@
 /**
  * Stored rows as Instagram's API renders them: items with their reply summary and reactions,
  * timestamps in microseconds, and threads as one viewer sees them (the others as `users`, a
- * direct thread titled with the other person's username).
+ * direct thread titled with the other person's username). Third-party contacts are users with a
+ * `third_party` badge, and what they send carries it as `third_party_sender`.
  */
-import type { Accounts } from "./accounts.js";
 import type { ItemContent, ItemRow, Items } from "./items.js";
+import type { People } from "./people.js";
 import type { IgItem, IgThread } from "./protocol.js";
 import type { ThreadRow, Threads } from "./threads.js";
 
@@ -17,7 +18,7 @@ export interface ItemPage {
 
 export class Renderer {
   constructor(
-    private readonly accounts: Accounts,
+    private readonly people: People,
     private readonly threads: Threads,
     private readonly items: Items,
   ) {}
@@ -36,7 +37,7 @@ export class Renderer {
     const reactions = this.items.reactions(row);
     if (reactions.length > 0) item.reactions = { emojis: reactions };
     if (row.edit_count > 0) item.edit_count = row.edit_count;
-    return item;
+    return Object.assign(item, this.people.badge(row.user_id));
   }
 
   /** The item as `viewer` receives it. */
@@ -55,10 +56,9 @@ export class Renderer {
 
   thread(row: ThreadRow, viewer: string, page: ItemPage = { rows: [], hasOlder: false }): IgThread {
     const participants = this.threads.participants(row.thread_id);
-    const others = participants.filter((p) => p.pk !== viewer).map((p) => this.accounts.user(p.pk));
+    const others = participants.filter((p) => p.pk !== viewer).map((p) => this.people.user(p.pk));
     const isGroup = row.kind === "group";
     const items = page.rows.map((itemRow) => this.forViewer(this.item(itemRow), viewer));
-    const creator = this.accounts.byPk(row.creator);
     return {
       thread_id: row.thread_id,
       thread_v2_id: row.thread_id,
@@ -69,7 +69,7 @@ export class Renderer {
       viewer_id: viewer,
       users: others,
       admin_user_ids: participants.filter((p) => p.isAdmin).map((p) => p.pk),
-      inviter: creator ? this.accounts.user(creator.pk) : null,
+      inviter: this.people.user(row.creator),
       last_activity_at: micros(row.last_activity_at),
       last_seen_at: Object.fromEntries(
         participants.flatMap((p) => (p.seenItemId !== null && p.seenAt !== null ? [[p.pk, { item_id: p.seenItemId, timestamp: micros(p.seenAt) }]] : [])),

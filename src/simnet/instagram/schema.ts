@@ -8,6 +8,7 @@ import { ackSchema } from "../core/acks.js";
 import { idempotencySchema } from "../core/idempotency.js";
 import { mediaSchema } from "../core/media.js";
 import { sessionSchema } from "../core/sessions.js";
+import { interopSchema } from "./interop/schema.js";
 
 const instagramTables: SchemaStep = (db) => {
   db.exec(`
@@ -96,4 +97,4 @@ const instagramTables: SchemaStep = (db) => {
   `);
 };
 
-export const instagramSchema: readonly SchemaStep[] = [sessionSchema, idempotencySchema, mediaSchema, ackSchema, instagramTables];
+export const instagramSchema: readonly SchemaStep[] = [sessionSchema, idempotencySchema, mediaSchema, ackSchema, instagramTables, interopSchema];

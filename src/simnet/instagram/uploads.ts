@@ -43,6 +43,16 @@ export function kindOf(mime: string): UploadKind {
   return mime.startsWith("image/") ? "photo" : mime.startsWith("video/") ? "video" : "audio";
 }
 
+/**
+ * An upload with its bytes, for whoever has its id: like Instagram's CDN URLs, anyone signed in
+ * (or a provider) who has the unguessable id may fetch it.
+ */
+export function uploadAnswer(media: MediaStore, uploadId: string | undefined): { upload_id: string; mime: string; size: number; data: string } {
+  const upload = /^[a-z0-9]{1,40}$/.test(uploadId ?? "") ? media.get(uploadId!) : undefined;
+  if (!upload) throw notFound("upload_not_found", `Upload not found: ${uploadId}`);
+  return { upload_id: upload.id, mime: upload.mime, size: upload.size, data: upload.data.toString("base64") };
+}
+
 /** An upload `owner` made, of one of `kinds`, to put in a message. */
 export function ownUpload(media: MediaStore, owner: string, uploadId: string, kinds: UploadKind[]): StoredMedia {
   const upload = /^[a-z0-9]{1,40}$/.test(uploadId) ? media.get(uploadId) : undefined;

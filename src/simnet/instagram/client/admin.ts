@@ -1,9 +1,20 @@
 /**
  * The Instagram simulation's admin API: accounts, renames and checkpoint flags, pending
- * challenge codes, threads and their stored items, posts. Fault injection comes from the base.
+ * challenge codes, threads and their stored items, posts, and the interoperability API's
+ * providers, identities, third-party chats and users' setting. Fault injection comes from the base.
  */
 import { SimnetAdminClient } from "../../client/admin.js";
-import type { IgItem, IgPendingChallenge, IgPost, IgThread, IgThreadRecord, IgUser } from "../protocol.js";
+import type {
+  IgInteropIdentity,
+  IgInteropProvider,
+  IgInteropThread,
+  IgItem,
+  IgPendingChallenge,
+  IgPost,
+  IgThread,
+  IgThreadRecord,
+  IgUser,
+} from "../protocol.js";
 import { readInstagramError } from "./errors.js";
 
 export interface AdminAccount extends IgUser {
@@ -16,6 +27,12 @@ export type AdminChallenge = IgPendingChallenge;
 
 export interface AdminThread extends IgThreadRecord {
   participants: (IgUser & { is_admin: boolean; seen_item_id: string | null })[];
+}
+
+/** A third-party chat as the admin API lists it. */
+export interface AdminThirdPartyThread extends IgInteropThread {
+  provider_id: string;
+  created_at: number;
 }
 
 export interface NewAccount {
@@ -100,5 +117,34 @@ export class InstagramAdminClient extends SimnetAdminClient {
       ...(spec.caption !== undefined ? { caption: spec.caption } : {}),
       ...(spec.image ? { image: spec.image.toString("base64") } : {}),
     });
+  }
+
+  /** Registers a provider of the interoperability API; its token is in this answer only. */
+  registerProvider(name: string): Promise<IgInteropProvider & { token: string }> {
+    return this.http.request("POST", "/admin/interop/providers", { name });
+  }
+
+  async providers(): Promise<IgInteropProvider[]> {
+    return (await this.http.request<{ providers: IgInteropProvider[] }>("GET", "/admin/interop/providers")).providers;
+  }
+
+  /** Its token stops working and its realtime connection closes at once. */
+  revokeProvider(providerId: string): Promise<IgInteropProvider> {
+    return this.http.request("DELETE", `/admin/interop/providers/${encodeURIComponent(providerId)}`);
+  }
+
+  async identities(providerId: string): Promise<IgInteropIdentity[]> {
+    return (await this.http.request<{ identities: IgInteropIdentity[] }>("GET", `/admin/interop/providers/${encodeURIComponent(providerId)}/identities`)).identities;
+  }
+
+  /** Third-party chats, all or one provider's; their items are at `items(threadId)`. */
+  async thirdPartyThreads(providerId?: string): Promise<AdminThirdPartyThread[]> {
+    const query = providerId !== undefined ? `?provider=${encodeURIComponent(providerId)}` : "";
+    return (await this.http.request<{ threads: AdminThirdPartyThread[] }>("GET", `/admin/interop/threads${query}`)).threads;
+  }
+
+  /** Turns a user's "third-party chats" setting on or off as if they had. */
+  setThirdPartyChats(pkOrUsername: string, enabled: boolean): Promise<{ pk: string; third_party_chats: boolean }> {
+    return this.http.request("POST", `/admin/accounts/${ref(pkOrUsername)}/third_party`, { third_party_chats: enabled });
   }
 }

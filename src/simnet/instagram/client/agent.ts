@@ -2,16 +2,18 @@
  * The common "person using the app" face (UserAgent) over the Instagram client: chats are
  * threads, messages are items (kind = Instagram's item_type), handles are usernames (or pks),
  * an empty reaction removes one's reaction, delete is unsend, read is the seen marker. Texts are
- * plain; the app shows the URL it previewed as a link.
+ * plain; the app shows the URL it previewed as a link. Third-party contacts are users with a
+ * badge: what they do comes with `thirdParty` set, and `interop` is the app's third-party chats.
  */
 import { randomUUID } from "node:crypto";
 import type { AgentChat, AgentEvent, AgentMedia, AgentMessage, AgentSpan, AgentSpanKind, AgentText, UserAgent } from "../../client/agent.js";
 import { checkedSpans } from "../../client/spans.js";
-import type { IgItem, IgThread } from "../protocol.js";
+import type { IgItem, IgThirdPartyBadge, IgThread } from "../protocol.js";
 import type { InstagramApi, SavedInstagramSession } from "./api.js";
 import type { InstagramClient } from "./client.js";
 import type { PositionedEvent } from "./events.js";
-import { RealtimeSendInterrupted, type InstagramRealtime } from "./realtime.js";
+import { InstagramInteropUser } from "./interop-user.js";
+import { RealtimeSendInterrupted, startListening, type InstagramRealtime } from "./realtime.js";
 
 const INSTAGRAM_FORMATS: readonly AgentSpanKind[] = ["link"];
 /** The first URL of a text, as the server finds the one it previews. */
@@ -45,6 +47,11 @@ function shown(item: IgItem, text: string): AgentText {
   if (!item.link || !found) return { text, spans: [] };
   const url = found[0].replace(TRAILING_PUNCTUATION, "");
   return { text, spans: [{ kind: "link", offset: found.index, length: url.length, url: item.link.link_context.link_url }] };
+}
+
+/** The facade's mark of a third-party contact, from the badge Instagram puts on what they do. */
+function thirdParty(badge: IgThirdPartyBadge | undefined): Pick<AgentEvent, "thirdParty"> {
+  return badge ? { thirdParty: { provider: badge.provider_id, id: badge.id, name: badge.name, network: badge.network } } : {};
 }
 
 function wordsOf(item: IgItem): Pick<AgentEvent, "text" | "formatted"> {
@@ -91,18 +98,21 @@ export function toAgentEvent(event: PositionedEvent, api: InstagramApi, members:
       const message = toAgentMessage(event.threadId, event.item);
       const kind = event.item.item_type === "action_log" ? "chat" : "message";
       const media = mediaOf(api, event.item);
-      return { kind, chat: event.threadId, messageId: message.id, sender: message.sender, at: message.at, ...wordsOf(event.item), ...(media ? { media } : {}), raw: event };
+      const by = thirdParty(event.item.third_party_sender);
+      return { kind, chat: event.threadId, messageId: message.id, sender: message.sender, at: message.at, ...wordsOf(event.item), ...(media ? { media } : {}), ...by, raw: event };
     }
     case "item_updated":
-      return { kind: "edit", chat: event.threadId, messageId: event.item.item_id, sender: event.item.user_id, ...wordsOf(event.item), raw: event };
+      return { kind: "edit", chat: event.threadId, messageId: event.item.item_id, sender: event.item.user_id, ...wordsOf(event.item), ...thirdParty(event.item.third_party_sender), raw: event };
     case "item_removed":
       return { kind: "delete", chat: event.threadId, messageId: event.itemId, raw: event };
     case "reaction":
-      return { kind: "reaction", chat: event.threadId, messageId: event.itemId, sender: event.userId, text: event.emoji ?? "", raw: event };
+      return { kind: "reaction", chat: event.threadId, messageId: event.itemId, sender: event.userId, text: event.emoji ?? "", ...thirdParty(event.thirdParty), raw: event };
     case "seen":
-      return { kind: "receipt", chat: event.threadId, messageId: event.itemId, sender: event.userId, text: "read", at: at(event.timestamp), raw: event };
-    case "typing":
-      return { kind: "typing", chat: event.threadId, sender: event.userId, text: event.active ? "typing" : "stopped typing", active: event.active, raw: event };
+      return { kind: "receipt", chat: event.threadId, messageId: event.itemId, sender: event.userId, text: "read", at: at(event.timestamp), ...thirdParty(event.thirdParty), raw: event };
+    case "typing": {
+      const state = event.active ? "typing" : "stopped typing";
+      return { kind: "typing", chat: event.threadId, sender: event.userId, text: state, active: event.active, ...thirdParty(event.thirdParty), raw: event };
+    }
     case "thread":
       return threadEvent(event, api.userId, members);
     case "profile":
@@ -126,6 +136,7 @@ function threadEvent(event: Extract<PositionedEvent, { type: "thread" }>, me: st
 export class InstagramAgent implements UserAgent {
   readonly network = "instagram" as const;
   readonly formats = INSTAGRAM_FORMATS;
+  readonly interop: InstagramInteropUser;
   private readonly groups = new GroupMembers();
   private readonly connections = new Set<InstagramRealtime>();
   /** The send-only connection, opened by the first send. */
@@ -137,6 +148,7 @@ export class InstagramAgent implements UserAgent {
     seqId?: number,
   ) {
     this.seqId = seqId;
+    this.interop = new InstagramInteropUser(client, (handle) => this.pkOf(handle));
   }
 
   get userId(): string {
@@ -264,18 +276,7 @@ export class InstagramAgent implements UserAgent {
     const realtime = this.client.realtime(this.seqId !== undefined ? { seqId: this.seqId } : {});
     realtime.on("update", (event) => onEvent(toAgentEvent(event, this.client, this.groups)));
     realtime.on("resync", (resync) => onEvent({ kind: "other", text: "resynchronised: events were missed", raw: resync }));
-    this.connections.add(realtime);
-    try {
-      await realtime.start();
-    } catch (error) {
-      this.connections.delete(realtime);
-      throw error;
-    }
-    return async () => {
-      this.seqId = realtime.seqId;
-      this.connections.delete(realtime);
-      await realtime.close();
-    };
+    return startListening(this.connections, realtime, () => (this.seqId = realtime.seqId));
   }
 
   async logout(): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * The REST half of an Instagram session, part one: the user's own account and sessions, other
- * users, uploads, posts, the inbox, threads and groups. `InstagramClient` adds sending and the
- * realtime connection on top.
+ * users, uploads, posts, the inbox, threads and groups, and third-party chats (the setting,
+ * finding contacts from other networks, starting chats with them). `InstagramClient` adds
+ * sending and the realtime connection on top.
  */
 import { randomUUID } from "node:crypto";
 import { API, type IgInbox, type IgPost, type IgThread, type IgUser } from "../protocol.js";
@@ -193,5 +194,33 @@ export class InstagramApi {
 
   async leaveGroup(threadId: string): Promise<void> {
     await this.groupChange(threadId, "leave");
+  }
+
+  // Third-party chats (people from other networks, through a provider)
+
+  async thirdPartyChats(): Promise<boolean> {
+    return (await this.http.call<{ third_party_chats: boolean }>("GET", `${D}/third_party/settings/`)).third_party_chats;
+  }
+
+  /** Off by default; turning it off leaves every third-party chat at once. */
+  async setThirdPartyChats(enabled: boolean): Promise<boolean> {
+    return (await this.http.call<{ third_party_chats: boolean }>("POST", `${D}/third_party/settings/`, { third_party_chats: enabled })).third_party_chats;
+  }
+
+  /** Third-party contacts by handle or name: users with a `third_party` badge. */
+  async searchThirdParty(query: string): Promise<IgUser[]> {
+    return (await this.http.call<{ users: IgUser[] }>("GET", `${D}/third_party/search/?${new URLSearchParams({ query }).toString()}`)).users;
+  }
+
+  /** A direct chat with one third-party contact, or a group with several and, by pk, other users. */
+  async createThirdPartyThread(spec: { kind: "direct" | "group"; title?: string; thirdParty: { providerId: string; id: string }[]; userIds?: string[]; clientContext?: string }): Promise<IgThread> {
+    const body = {
+      thread_type: spec.kind === "direct" ? "private" : "group",
+      ...(spec.title !== undefined ? { thread_title: spec.title } : {}),
+      third_party_users: spec.thirdParty.map((c) => ({ provider_id: c.providerId, third_party_id: c.id })),
+      recipient_users: spec.userIds ?? [],
+      client_context: spec.clientContext ?? randomUUID(),
+    };
+    return (await this.http.call<{ thread: IgThread }>("POST", `${D}/third_party/create_thread/`, body)).thread;
   }
 }

@@ -4,7 +4,7 @@
  * reacting, editing, unsending, seen markers, typing, and the realtime connection.
  */
 import { randomUUID } from "node:crypto";
-import { API, LIKE_EMOJI, type IgItem, type SendKind } from "../protocol.js";
+import { API, LIKE_EMOJI, type IgInbox, type IgItem, type SendKind } from "../protocol.js";
 import { InstagramApi } from "./api.js";
 import { InstagramRealtime, type RealtimeOptions } from "./realtime.js";
 
@@ -91,6 +91,11 @@ export class InstagramClient extends InstagramApi {
 
   async typing(threadId: string, active: boolean): Promise<void> {
     await this.http.call("POST", `${D}/threads/${encodeURIComponent(threadId)}/activity/`, { activity_status: active ? 1 : 0 });
+  }
+
+  /** The inbox as a realtime connection resumes from it: its first thread only, when only its seq_id is wanted. */
+  snapshot(positionOnly: boolean): Promise<IgInbox> {
+    return this.inbox(positionOnly ? { limit: 1 } : {});
   }
 
   /** A realtime connection for this session (not yet started). */

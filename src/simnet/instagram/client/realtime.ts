@@ -9,12 +9,13 @@
  * `resync_required`; the client then fetches the inbox again, emits `resync` with it (the
  * caller must reconcile from the snapshot: events in between are lost to it) and continues
  * from the snapshot's seq_id. Items can be sent over the connection too (`sendItem`), as the app
- * does over MQTT; a connection with `subscribe: false` is for that alone.
+ * does over MQTT; a connection with `subscribe: false` is for that alone. A provider of the
+ * interoperability API reads its own stream through the same class (its session's snapshot is
+ * only a position).
  */
 import { SimnetRequestError } from "../../client/http.js";
 import { FrameSocket } from "../../client/socket.js";
 import { CLOSE_LOGGED_OUT, ERRORS, REALTIME_PATH, type IgInbox, type IgItem, type IgPatch, type SendKind } from "../protocol.js";
-import type { InstagramClient } from "./client.js";
 import { Emitter } from "../../client/emitter.js";
 import { readInstagramError } from "./errors.js";
 import { PendingSends, RealtimeSendInterrupted } from "./pending-sends.js";
@@ -41,14 +42,24 @@ export interface RealtimeOptions {
   connectTimeoutMs?: number;
 }
 
-export interface RealtimeEvents {
+/** What a connection needs of the session it belongs to. */
+export interface RealtimeSession<Snapshot extends { seq_id: number } = IgInbox> {
+  readonly baseUrl: string;
+  /** Items from this user are `fromSelf`. */
+  readonly userId: string;
+  readonly http: { readonly token: string | undefined };
+  /** A fresh snapshot, at least its stream position; `positionOnly` when nothing more is wanted. */
+  snapshot(positionOnly: boolean): Promise<Snapshot>;
+}
+
+export interface RealtimeEvents<Snapshot = IgInbox> {
   update: PositionedEvent;
   connected: { seqId: number; latestSeqId: number; sessionId: string };
   disconnected: { code: number; reason: string };
   /** The position was past retention: what happened since is lost to this client. */
   resync_required: { seqId: number; firstSeqId: number; latestSeqId: number };
   /** A fresh snapshot after a resync; delivery continues from its seq_id. */
-  resync: { seqId: number; inbox: IgInbox };
+  resync: { seqId: number; inbox: Snapshot };
   /** The session ended (logged out here or elsewhere, or revoked); the connection stops for good. */
   logged_out: { reason: string };
   error: Error;
@@ -56,7 +67,30 @@ export interface RealtimeEvents {
 
 class LoggedOut extends Error {}
 
-export class InstagramRealtime extends Emitter<RealtimeEvents> {
+/**
+ * Starts `realtime` as one of the `open` connections of its owner (forgotten again if it cannot
+ * start); the answer stops it, after `beforeClose` (which may read where it got to).
+ */
+export async function startListening<S extends { seq_id: number }>(
+  open: Set<InstagramRealtime<S>>,
+  realtime: InstagramRealtime<S>,
+  beforeClose: () => void = () => undefined,
+): Promise<() => Promise<void>> {
+  open.add(realtime);
+  try {
+    await realtime.start();
+  } catch (error) {
+    open.delete(realtime);
+    throw error;
+  }
+  return async () => {
+    beforeClose();
+    open.delete(realtime);
+    await realtime.close();
+  };
+}
+
+export class InstagramRealtime<Snapshot extends { seq_id: number } = IgInbox> extends Emitter<RealtimeEvents<Snapshot>> {
   private socket: FrameSocket | undefined;
   private lastSeq: number | undefined;
   private stopped = false;
@@ -75,7 +109,7 @@ export class InstagramRealtime extends Emitter<RealtimeEvents> {
   private failures = 0;
 
   constructor(
-    private readonly client: InstagramClient,
+    private readonly client: RealtimeSession<Snapshot>,
     private readonly options: RealtimeOptions = {},
   ) {
     super();
@@ -95,7 +129,7 @@ export class InstagramRealtime extends Emitter<RealtimeEvents> {
 
   /** Connects; resolves once connected (retrying as needed), rejects if the session is logged out. */
   async start(): Promise<void> {
-    if (this.subscribed && this.lastSeq === undefined && !this.options.fromLastAck) this.lastSeq = (await this.client.inbox({ limit: 1 })).seq_id;
+    if (this.subscribed && this.lastSeq === undefined && !this.options.fromLastAck) this.lastSeq = (await this.client.snapshot(true)).seq_id;
     await this.reconnect();
   }
 
@@ -179,7 +213,7 @@ export class InstagramRealtime extends Emitter<RealtimeEvents> {
    * listeners finished reconciling, so a refused reconciliation is tried again.
    */
   private async resync(): Promise<void> {
-    const inbox = await this.client.inbox();
+    const inbox = await this.client.snapshot(false);
     try {
       await this.emitAsync("resync", { seqId: inbox.seq_id, inbox });
     } catch (error) {

@@ -11,7 +11,7 @@ import { userIdParam } from "../ids.js";
 import type { Profiles } from "../profiles.js";
 import { API } from "../protocol.js";
 import { uploadUrl } from "../accounts.js";
-import { acceptUpload, ownUpload } from "../uploads.js";
+import { acceptUpload, ownUpload, uploadAnswer } from "../uploads.js";
 import { authed } from "./common.js";
 
 const profileBody = z.object({ username: z.string().max(64).optional(), full_name: z.string().max(256).optional() });
@@ -75,12 +75,7 @@ export function accountRoutes(routes: Router, ig: Instagram, profiles: Profiles)
     .add(
       "GET",
       `${API}/uploads/:uploadId/`,
-      authed(ig, (_session, { params }) => {
-        // Like Instagram's CDN URLs: anyone signed in who has the (unguessable) URL may fetch it.
-        const upload = /^[a-z0-9]{1,40}$/.test(params.uploadId ?? "") ? ig.media.get(params.uploadId!) : undefined;
-        if (!upload) throw notFound("upload_not_found", `Upload not found: ${params.uploadId}`);
-        return { upload_id: upload.id, mime: upload.mime, size: upload.size, data: upload.data.toString("base64") };
-      }),
+      authed(ig, (_session, { params }) => uploadAnswer(ig.media, params.uploadId)),
     )
     .add(
       "POST",
