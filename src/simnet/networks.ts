@@ -1,15 +1,19 @@
 /**
  * The three simulated networks by id: their server definitions (with the options a demo or a
- * benchmark may change) and their client kits. The one place that knows all three.
+ * benchmark may change), their client kits and their interoperability kits. The one place that knows all three.
  */
 import type { NetworkDefinition, SimnetNetworkId } from "./core/network.js";
 import type { UserClientKit } from "./client/agent.js";
+import type { InteropKit } from "./client/interop.js";
 import { createWhatsappNetwork } from "./whatsapp/index.js";
 import { whatsappKit } from "./whatsapp/client/kit.js";
+import { whatsappInteropKit } from "./whatsapp/client/interop.js";
 import { createMessengerNetwork } from "./messenger/index.js";
 import { messengerKit } from "./messenger/client/kit.js";
+import { messengerInteropKit } from "./messenger/client/interop.js";
 import { createInstagramNetwork } from "./instagram/index.js";
 import { instagramKit } from "./instagram/client/kit.js";
+import { instagramInteropKit } from "./instagram/client/interop.js";
 
 export const SIMNET_NETWORKS: readonly SimnetNetworkId[] = ["whatsapp", "messenger", "instagram"];
 
@@ -37,6 +41,13 @@ export const SIMNET_KITS: Readonly<Record<SimnetNetworkId, UserClientKit>> = {
   whatsapp: whatsappKit,
   messenger: messengerKit,
   instagram: instagramKit,
+};
+
+/** Each network's interoperability API as a third-party provider uses it (docs/simnet/interop.md). */
+export const SIMNET_INTEROP_KITS: Readonly<Record<SimnetNetworkId, InteropKit>> = {
+  whatsapp: whatsappInteropKit,
+  messenger: messengerInteropKit,
+  instagram: instagramInteropKit,
 };
 
 export function isSimnetNetwork(value: string): value is SimnetNetworkId {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { AgentChat, AgentMessage, CreatedAccount } from "../../src/simnet/client/agent.js";
 import type { SimnetNetworkId } from "../../src/simnet/core/network.js";
-import { SIMNET_NETWORKS } from "../../src/simnet/networks.js";
+import { SIMNET_INTEROP_KITS, SIMNET_NETWORKS } from "../../src/simnet/networks.js";
 import { runCli, spawnCli, type Outcome } from "../support/cli.js";
 
 const ADMIN = "simnet-cli-admin-token";
@@ -41,6 +41,22 @@ function stop(child: ChildProcess): Promise<number | null> {
   });
 }
 
+/** A network run from the shell in a fresh data folder, with the options every command takes. */
+async function shellNetwork(network: SimnetNetworkId) {
+  const data = mkdtempSync(join(tmpdir(), `simnet-cli-${network}-`));
+  dirs.push(data);
+  const server = await startNetwork(network, data);
+  const common = ["--data", data, "--url", server.url];
+  return { data, server, common, admin: [...common, "--admin-token", ADMIN] };
+}
+
+/** Logs `account` in as `persona`, answering a code prompt with the code the admin API shows. */
+async function shellLogin(network: SimnetNetworkId, persona: string, account: CreatedAccount, common: string[], admin: string[]): Promise<Outcome> {
+  const args = ["simnet", "user", network, "login", account.handle, "--as", persona, ...common];
+  if (account.password) args.push("--password", account.password);
+  return runCli(args, async (prompt) => (prompt.trim().length > 0 ? (await runCli(["simnet", "code", network, account.handle, ...admin])).stdout.trim() : undefined));
+}
+
 function json<T>(outcome: Outcome): T {
   if (outcome.code !== 0) throw new Error(`command failed (${outcome.code}): ${outcome.stderr}`);
   return JSON.parse(outcome.stdout) as T;
@@ -48,23 +64,17 @@ function json<T>(outcome: Outcome): T {
 
 describe.each(SIMNET_NETWORKS.map((network) => [network]))("crosschat simnet with %s", (network: SimnetNetworkId) => {
   it("lets two people chat from the shell, and keeps the chat across a restart", async () => {
-    const data = mkdtempSync(join(tmpdir(), `simnet-cli-${network}-`));
-    dirs.push(data);
-    let server = await startNetwork(network, data);
-    const common = ["--data", data, "--url", server.url];
-    const admin = [...common, "--admin-token", ADMIN];
+    const shell = await shellNetwork(network);
+    const { data, common, admin } = shell;
+    let server = shell.server;
 
     const created = async (name: string) => json<CreatedAccount>(await runCli(["simnet", "create-account", network, "--name", name, ...admin]));
     const alice = await created("Alice Shell");
     const bob = await created("Bob Shell");
 
     const login = async (persona: string, account: CreatedAccount) => {
-      const args = ["simnet", "user", network, "login", account.handle, "--as", persona, ...common];
-      if (account.password) args.push("--password", account.password);
       // A network that asks for a code (SMS, 2FA, checkpoint) gets the one the admin API shows.
-      const outcome = await runCli(args, async (prompt) =>
-        prompt.trim().length > 0 ? (await runCli(["simnet", "code", network, account.handle, ...admin])).stdout.trim() : undefined,
-      );
+      const outcome = await shellLogin(network, persona, account, common, admin);
       expect(outcome.stderr).not.toContain("crosschat:");
       expect(outcome.code).toBe(0);
     };
@@ -89,6 +99,32 @@ describe.each(SIMNET_NETWORKS.map((network) => [network]))("crosschat simnet wit
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("unknown verb 'sing'");
     await stop(server.child);
+  }, 60_000);
+
+  it("turns third-party chats on, finds a contact a provider published and chats with it, from the shell", async () => {
+    const { server, common, admin } = await shellNetwork(network);
+    const alice = json<CreatedAccount>(await runCli(["simnet", "create-account", network, "--name", "Alice Shell", ...admin]));
+    expect((await shellLogin(network, "alice", alice, common, admin)).code).toBe(0);
+    const as = (...verb: string[]) => runCli(["simnet", "user", network, ...verb, "--as", "alice", ...common]);
+
+    const kit = SIMNET_INTEROP_KITS[network];
+    const provider = await kit.connect(server.url, await kit.registerProvider(server.url, ADMIN, "crosschat"));
+    try {
+      await provider.publishIdentity({ id: "mx.sam", name: "Sam Matrix", network: "matrix", handle: "sam" });
+      const offSearch = await as("search-third-party", "sam");
+      expect(offSearch.code).toBe(1);
+      expect(json<{ third_party_chats: string }>(await as("third-party", "on"))).toEqual({ third_party_chats: "on" });
+      const found = json<{ id: string; name: string; network: string; provider: string }[]>(await as("search-third-party", "sam"));
+      expect(found).toEqual([expect.objectContaining({ id: "mx.sam", name: "Sam Matrix", network: "matrix" })]);
+      const chat = json<{ id: string }>(await as("start-third-party", `${found[0]!.provider}:mx.sam`));
+      json(await as("send", chat.id, "hi Sam"));
+      const bad = await as("start-third-party", "no-colon");
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain("expected <provider>:<id>");
+    } finally {
+      await provider.close();
+      await stop(server.child);
+    }
   }, 60_000);
 
   it("says to log in first when there is no saved session", async () => {

@@ -6,6 +6,7 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import type { AgentEvent, UserAgent } from "../../simnet/client/agent.js";
+import type { InteropUserSide } from "../../simnet/client/interop.js";
 import type { SimnetNetworkId } from "../../simnet/core/network.js";
 import { SIMNET_KITS } from "../../simnet/networks.js";
 import { runCommand, UsageError } from "../failures.js";
@@ -21,12 +22,28 @@ interface UserOptions {
   limit: number;
   stop?: boolean;
   json?: boolean;
+  byPhone?: boolean;
+  title?: string;
 }
 
 interface Verb {
   args: string[];
   summary: string;
   run(agent: UserAgent, args: string[], options: UserOptions): Promise<unknown>;
+}
+
+function interopOf(agent: UserAgent): InteropUserSide {
+  if (!agent.interop) throw new UsageError(`${agent.network} has no third-party chats yet`);
+  return agent.interop;
+}
+
+/** `provider:id[,provider:id...]`, as `search-third-party` prints them. */
+function thirdPartyContacts(list: string): { provider: string; id: string }[] {
+  return list.split(",").map((entry) => {
+    const at = entry.indexOf(":");
+    if (at <= 0 || at === entry.length - 1) throw new UsageError(`expected <provider>:<id>, as search-third-party shows them, not '${entry}'`);
+    return { provider: entry.slice(0, at), id: entry.slice(at + 1) };
+  });
 }
 
 const VERBS: Record<string, Verb> = {
@@ -47,6 +64,29 @@ const VERBS: Record<string, Verb> = {
   delete: { args: ["chat", "message"], summary: "delete (unsend) a message", run: (agent, [chat, id]) => agent.delete(chat!, id!) },
   read: { args: ["chat", "message"], summary: "mark a chat read up to a message", run: (agent, [chat, id]) => agent.markRead(chat!, id!) },
   typing: { args: ["chat"], summary: "say you are typing (--stop to stop)", run: (agent, [chat], o) => agent.typing(chat!, o.stop !== true) },
+  "third-party": {
+    args: ["on|off"],
+    summary: "turn third-party chats on or off (--by-phone: WhatsApp also lets others find you by number)",
+    run: async (agent, [state], o) => {
+      if (state !== "on" && state !== "off") throw new UsageError("usage: third-party on|off");
+      await interopOf(agent).setThirdPartyChats(state === "on", o.byPhone ? { discoverableByPhone: true } : {});
+      return { third_party_chats: state };
+    },
+  },
+  "search-third-party": {
+    args: ["query"],
+    summary: "find people from other networks by handle or name",
+    run: (agent, [query]) => interopOf(agent).searchThirdParty(query!),
+  },
+  "start-third-party": {
+    args: ["contacts"],
+    summary: "chat with <provider>:<id>[,...] from search-third-party (several, or --title, make a group)",
+    run: (agent, [list], o) => {
+      const thirdParty = thirdPartyContacts(list!);
+      const group = thirdParty.length > 1 || o.title !== undefined;
+      return interopOf(agent).startThirdPartyChat({ kind: group ? "group" : "direct", thirdParty, ...(o.title !== undefined ? { title: o.title } : {}) });
+    },
+  },
   "approve-link": {
     args: ["code"],
     summary: "approve a device's pairing code, such as the bridge's (WhatsApp)",
@@ -79,7 +119,7 @@ function print(value: unknown): void {
 
 function describeEvent(event: AgentEvent): string {
   const where = event.chat ? `[${event.chat}] ` : "";
-  const who = event.sender ? `${event.sender}: ` : "";
+  const who = event.thirdParty ? `${event.thirdParty.name} [${event.thirdParty.network}]: ` : event.sender ? `${event.sender}: ` : "";
   const what = event.text ?? (event.messageId ? `(${event.messageId})` : "");
   return `${event.kind.padEnd(8)} ${where}${who}${what}`.trimEnd();
 }
@@ -129,6 +169,8 @@ export function registerSimnetUser(simnet: Command): void {
     .option("--limit <n>", "history: how many messages", positiveInteger, 20)
     .option("--stop", "typing: stop typing")
     .option("--json", "listen: print events as JSON lines")
+    .option("--by-phone", "third-party on: also let providers find you by phone number (WhatsApp)")
+    .option("--title <title>", "start-third-party: the group's title")
     .addHelpText("after", `\nVerbs:\n${HELP_VERBS.map((line) => `  ${line}`).join("\n")}\n`)
     .action((network: SimnetNetworkId, verbName: string, args: string[], options: UserOptions) =>
       runCommand(async () => {

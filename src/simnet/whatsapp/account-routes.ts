@@ -1,7 +1,8 @@
 /**
  * What a logged-in device does with its account: who am I, device lists (with public keys, for
- * encrypting), unlinking devices, logging out, the profile, the "third-party chats" setting, and
- * looking up which phone numbers are on WhatsApp.
+ * encrypting), unlinking devices, logging out, the profile, the "third-party chats" settings
+ * (turning them off leaves every third-party chat), and looking up which phone numbers are on
+ * WhatsApp.
  */
 import { z } from "zod";
 import type { Router } from "../core/http.js";
@@ -13,8 +14,17 @@ import { unlinkAll, unlinkDevice } from "./devices.js";
 import { forbidden } from "./errors.js";
 import { isUserJid, LIMITS, normalizePhone, parseDeviceJid, userJid } from "./protocol.js";
 import { pushNameSchema } from "./registration.js";
+import { isProviderDeviceJid, type InteropSettings } from "./interop-protocol.js";
+import { optOut } from "./interop/departures.js";
 
-const settingsSchema = z.object({ third_party_chats: z.boolean() });
+const settingsSchema = z
+  .object({ third_party_chats: z.boolean().optional(), discoverable_by_phone: z.boolean().optional() })
+  .refine((s) => s.third_party_chats !== undefined || s.discoverable_by_phone !== undefined, "name a setting to change");
+
+function settingsOf(wa: Wa, user: string): InteropSettings {
+  const account = wa.accounts.require(user);
+  return { third_party_chats: account.third_party_chats, discoverable_by_phone: account.discoverable_by_phone };
+}
 const profileSchema = z.object({ push_name: pushNameSchema.optional(), about: z.string().max(LIMITS.maxAboutChars).optional() });
 const lookupSchema = z.object({ phones: z.array(z.string().max(32)).min(1).max(256) });
 
@@ -36,7 +46,13 @@ export function accountRoutes(wa: Wa, routes: Router): void {
     if (jids.length === 0 || jids.length > 256) throw badRequest("invalid_argument", "'jids' must list 1-256 user JIDs, comma-separated");
     const devices: Record<string, ReturnType<typeof deviceInfo>[]> = {};
     for (const jid of jids) {
-      if (!isUserJid(jid)) throw badRequest("invalid_jid", `'${jid}' is not a user JID`);
+      if (isProviderDeviceJid(jid)) {
+        // A third-party provider's one device: what its copies are decrypted with.
+        const provider = wa.interop.providers.device(jid.split("@")[0] ?? "");
+        devices[jid] = provider ? [deviceInfo(provider)] : [];
+        continue;
+      }
+      if (!isUserJid(jid)) throw badRequest("invalid_jid", `'${jid}' is neither a user JID nor a provider's device`);
       devices[jid] = wa.accounts.devices(jid).map(deviceInfo);
     }
     return { body: { devices } };
@@ -59,17 +75,18 @@ export function accountRoutes(wa: Wa, routes: Router): void {
     return { body: {} };
   });
 
-  routes.add("GET", "/v1/settings", ({ token }) => {
-    const authed = authenticate(wa, token);
-    return { body: { third_party_chats: wa.accounts.require(authed.user).third_party_chats } };
-  });
+  routes.add("GET", "/v1/settings", ({ token }) => ({ body: settingsOf(wa, authenticate(wa, token).user) }));
 
   routes.add("PUT", "/v1/settings", ({ token, body }) => {
     const authed = authenticate(wa, token);
-    const settings = parse(settingsSchema, body);
-    wa.streams.transaction(() => {
-      wa.accounts.setThirdPartyChats(authed.user, settings.third_party_chats);
-      fanout(wa, [authed.user], "notification", () => ({ kind: "settings", ...settings, t: wa.now() }), authed.session.id);
+    const change = parse(settingsSchema, body);
+    const settings = wa.streams.transaction(() => {
+      const wasOn = wa.accounts.require(authed.user).third_party_chats;
+      wa.accounts.setInteropSettings(authed.user, change);
+      if (wasOn && change.third_party_chats === false) optOut(wa, authed.user);
+      const now = settingsOf(wa, authed.user);
+      fanout(wa, [authed.user], "notification", () => ({ kind: "settings", ...now, t: wa.now() }), authed.session.id);
+      return now;
     });
     return { body: settings };
   });

@@ -6,6 +6,7 @@
 import type { SimnetDatabase } from "../core/database.js";
 import { deviceJid, phoneOf, userJid, type AccountInfo, type DeviceInfo } from "./protocol.js";
 import { conflict, notFound } from "./errors.js";
+import { isProviderDeviceJid } from "./interop-protocol.js";
 
 interface AccountRow {
   jid: string;
@@ -14,6 +15,7 @@ interface AccountRow {
   about: string;
   avatar: string | null;
   third_party_chats: number;
+  discoverable_by_phone: number;
   created_at: number;
 }
 
@@ -33,13 +35,13 @@ export interface NewAccount {
   avatar?: string | null;
 }
 
-const ACCOUNT_COLUMNS = "jid, phone, push_name, about, avatar, third_party_chats, created_at";
+const ACCOUNT_COLUMNS = "jid, phone, push_name, about, avatar, third_party_chats, discoverable_by_phone, created_at";
 
 export class Accounts {
   private readonly insert;
   private readonly byJid;
   private readonly all;
-  private readonly setThirdParty;
+  private readonly setInterop;
   private readonly setProfile;
   private readonly bumpDevice;
   private readonly lastSeen;
@@ -59,7 +61,9 @@ export class Accounts {
     );
     this.byJid = db.prepare<[string], AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE jid = ?`);
     this.all = db.prepare<[], AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts ORDER BY created_at, jid`);
-    this.setThirdParty = db.prepare<[number, string]>("UPDATE accounts SET third_party_chats = ? WHERE jid = ?");
+    this.setInterop = db.prepare<[number | null, number | null, string]>(
+      "UPDATE accounts SET third_party_chats = COALESCE(?, third_party_chats), discoverable_by_phone = COALESCE(?, discoverable_by_phone) WHERE jid = ?",
+    );
     this.setProfile = db.prepare<[string | null, string | null, string]>(
       "UPDATE accounts SET push_name = COALESCE(?, push_name), about = COALESCE(?, about) WHERE jid = ?",
     );
@@ -98,8 +102,10 @@ export class Accounts {
     return this.all.all().map((row) => this.info(row));
   }
 
-  setThirdPartyChats(jid: string, enabled: boolean): void {
-    this.setThirdParty.run(enabled ? 1 : 0, jid);
+  /** The third-party chats settings; a setting left out keeps its value. */
+  setInteropSettings(jid: string, settings: { third_party_chats?: boolean | undefined; discoverable_by_phone?: boolean | undefined }): void {
+    const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
+    this.setInterop.run(flag(settings.third_party_chats), flag(settings.discoverable_by_phone), jid);
   }
 
   updateProfile(jid: string, profile: { pushName?: string | undefined; about?: string | undefined }): void {
@@ -153,13 +159,16 @@ export class Accounts {
       avatar: row.avatar,
       registered: this.devices(row.jid).some((d) => d.device === 0),
       third_party_chats: row.third_party_chats === 1,
+      discoverable_by_phone: row.discoverable_by_phone === 1,
       created_at: row.created_at,
     };
   }
 }
 
 export function deviceInfo(row: DeviceRow): DeviceInfo {
-  return { jid: deviceJid(phoneOf(row.user), row.device), device: row.device, public_key: row.public_key };
+  // A provider's device row carries its device JID as the user (see interop/providers.ts).
+  const jid = isProviderDeviceJid(row.user) ? row.user : deviceJid(phoneOf(row.user), row.device);
+  return { jid, device: row.device, public_key: row.public_key };
 }
 
 /** A device as its own user (or the admin) sees it: with its name and when it was linked. */

@@ -15,6 +15,7 @@ import type { MessageStore } from "./message-store.js";
 import type { Pairing } from "./pairing.js";
 import { directChatKey, formatPairingCode, isGroupJid, isUserJid, LIMITS, normalizePhone, phoneOf, userJid } from "./protocol.js";
 import { phoneSchema, pushNameSchema } from "./registration.js";
+import { providerDeviceJid } from "./interop-protocol.js";
 
 const accountSchema = z.object({
   phone: phoneSchema,
@@ -72,7 +73,7 @@ export function adminRoutes(wa: Wa, store: MessageStore, pairing: Pairing, route
     }
     const [creator, ...rest] = request.members as [string, ...string[]];
     wa.accounts.require(creator);
-    const group = createGroup(wa, creator, request.subject, rest, request.admins);
+    const group = createGroup(wa, creator, request.subject, rest, { admins: request.admins });
     return { status: 201, body: { kind: "group", chat: group.jid, group } };
   });
 
@@ -82,17 +83,7 @@ export function adminRoutes(wa: Wa, store: MessageStore, pairing: Pairing, route
     const valid = isGroupJid(chat) || (pair.length === 2 && pair.every(isUserJid));
     if (!valid) throw badRequest("invalid_chat", "name a group JID, or a direct chat as two user JIDs joined by a comma");
     const key = isGroupJid(chat) ? chat : directChatKey(pair[0] as string, pair[1] as string);
-    return {
-      body: {
-        chat: key,
-        encrypted: true,
-        note: "end-to-end encrypted: the server stores one ciphertext per device and has no plaintext to show",
-        messages: store.forAdmin(key).map(({ rowid: _rowid, copies, ...row }) => ({
-          ...row,
-          copies: copies.map((c) => ({ device: deviceOfSession(wa, c.session_id), ciphertext_bytes: Math.floor((c.bytes / 4) * 3) })),
-        })),
-      },
-    };
+    return { body: { chat: key, ...storedMessages(wa, store, key) } };
   });
 
   routes.add("GET", "/admin/codes", ({ query }) => {
@@ -114,7 +105,21 @@ export function adminRoutes(wa: Wa, store: MessageStore, pairing: Pairing, route
   });
 }
 
-function deviceOfSession(wa: Wa, sessionId: string): string | null {
-  const row = wa.accounts.deviceOfSession(sessionId);
-  return row ? deviceInfo(row).jid : null;
+/** A chat's stored envelopes (by its server key): metadata and the size of each encrypted copy. */
+export function storedMessages(wa: Wa, store: MessageStore, key: string) {
+  const providers = new Set(wa.interop.providers.list().map((p) => p.id));
+  /** A copy's device: a linked device, or a third-party provider (whose id is its session's). */
+  const deviceOf = (sessionId: string): string | null => {
+    const row = wa.accounts.deviceOfSession(sessionId);
+    if (row) return deviceInfo(row).jid;
+    return providers.has(sessionId) ? providerDeviceJid(sessionId) : null;
+  };
+  return {
+    encrypted: true,
+    note: "end-to-end encrypted: the server stores one ciphertext per device and has no plaintext to show",
+    messages: store.forAdmin(key).map(({ rowid: _rowid, copies, ...row }) => ({
+      ...row,
+      copies: copies.map((c) => ({ device: deviceOf(c.session_id), ciphertext_bytes: Math.floor((c.bytes / 4) * 3) })),
+    })),
+  };
 }

@@ -4,30 +4,32 @@
  * Sends, receipts, chat states and presence can also go over the realtime socket (realtime.ts);
  * both doors lead to the same functions.
  */
-import { z } from "zod";
 import type { Router } from "../core/http.js";
-import { decodeBase64 } from "../core/media.js";
-import { badRequest } from "../core/protocol-error.js";
 import { parse } from "../core/validate.js";
 import { deviceInfo } from "./accounts.js";
 import { authenticate, type Wa } from "./context.js";
 import type { Live } from "./live.js";
 import { presenceSchema } from "./live.js";
 import type { HistoryRow, MessageStore } from "./message-store.js";
-import { CIPHER_OVERHEAD, deviceJid, LIMITS, MEDIA_KINDS, phoneOf } from "./protocol.js";
+import { deviceJid, LIMITS, phoneOf } from "./protocol.js";
 import { sendReceipt } from "./receipts.js";
 import { expectedDevices, sendEnvelope } from "./send.js";
-import { createHash } from "node:crypto";
 import { notFound } from "./errors.js";
+import { isIdentityJid, providerDeviceJid, type ThirdPartyMark } from "./interop-protocol.js";
+import { fetchUpload, storeUpload } from "./uploads.js";
 
-const uploadSchema = z.object({ kind: z.enum(MEDIA_KINDS as [string, ...string[]]), data: z.string() });
+/** The device a message came from; a third-party identity sends from its provider's device. */
+function senderDevice(wa: Wa, sender: string, device: number): { from_device: string; third_party?: ThirdPartyMark } {
+  const mark = isIdentityJid(sender) ? wa.interop.identities.mark(sender) : undefined;
+  return mark ? { from_device: providerDeviceJid(mark.provider), third_party: mark } : { from_device: deviceJid(phoneOf(sender), device) };
+}
 
-function historyEntry(row: HistoryRow, chat: string, viewer: string) {
+function historyEntry(wa: Wa, row: HistoryRow, chat: string, viewer: string) {
   return {
     id: row.id,
     chat,
     from: row.sender,
-    from_device: deviceJid(phoneOf(row.sender), row.sender_device),
+    ...senderDevice(wa, row.sender, row.sender_device),
     from_me: row.sender === viewer,
     t: row.t,
     ciphertext: row.revoked_at === null ? row.ciphertext : null,
@@ -54,7 +56,7 @@ export function chatRoutes(wa: Wa, store: MessageStore, live: Live, routes: Rout
     const last = rows[rows.length - 1];
     return {
       body: {
-        messages: rows.reverse().map((row) => historyEntry(row, params.jid ?? "", authed.user)),
+        messages: rows.reverse().map((row) => historyEntry(wa, row, params.jid ?? "", authed.user)),
         before: rows.length === limit && last ? last.rowid : null,
       },
     };
@@ -65,7 +67,7 @@ export function chatRoutes(wa: Wa, store: MessageStore, live: Live, routes: Rout
     const chat = wa.chats.resolve(authed.user, params.jid ?? "");
     const row = store.one(authed.session.id, chat.key, params.id ?? "");
     if (!row) throw notFound("message_not_found", `this device holds no message ${params.id} in the chat`);
-    return { body: historyEntry(row, params.jid ?? "", authed.user) };
+    return { body: historyEntry(wa, row, params.jid ?? "", authed.user) };
   });
 
   routes.add("POST", "/v1/messages", ({ token, body }) => ({ body: sendEnvelope(wa, store, authenticate(wa, token), body) }));
@@ -80,20 +82,10 @@ export function chatRoutes(wa: Wa, store: MessageStore, live: Live, routes: Rout
     return { body: live.presenceOf(authed.user) };
   });
 
-  routes.add("POST", "/v1/media", ({ token, body }) => {
-    const authed = authenticate(wa, token);
-    const upload = parse(uploadSchema, body, "upload");
-    const limit = wa.options.mediaLimits[upload.kind as keyof typeof wa.options.mediaLimits];
-    const data = decodeBase64(upload.data, limit + CIPHER_OVERHEAD);
-    if (data.length <= CIPHER_OVERHEAD) throw badRequest("invalid_media", "an upload is an encrypted file: nonce, ciphertext and tag");
-    const stored = wa.media.put(authed.user, `application/x-whatsapp-${upload.kind}-enc`, data, "wa");
-    const sha256 = createHash("sha256").update(data).digest("base64");
-    return { body: { id: stored.id, kind: upload.kind, size: stored.size, enc_sha256: sha256 } };
-  });
+  routes.add("POST", "/v1/media", ({ token, body }) => ({ body: storeUpload(wa, authenticate(wa, token).user, body) }));
 
   routes.add("GET", "/v1/media/:id", ({ token, params }) => {
     authenticate(wa, token);
-    const media = wa.media.require(params.id ?? "");
-    return { body: { id: media.id, size: media.size, data: media.data.toString("base64") } };
+    return { body: fetchUpload(wa, params.id ?? "") };
   });
 }

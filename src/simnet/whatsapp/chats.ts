@@ -2,6 +2,8 @@
  * Chats as the server knows them: groups with their participants and roles, and direct chats
  * (which WhatsApp never "creates": a pair is recorded the first time either writes, so chat lists
  * can be served). `resolve` turns the `to` of a request into a chat the sender may write to.
+ * Third-party chats (interop/) are chats too: a group marked with its provider, or a direct chat
+ * with an identity's JID; `thirdParty` on a chat says which provider takes part.
  */
 import { randomInt } from "node:crypto";
 import type { SimnetDatabase } from "../core/database.js";
@@ -9,6 +11,7 @@ import { badRequest } from "../core/protocol-error.js";
 import type { Accounts } from "./accounts.js";
 import { directChatKey, GROUP_PREFIX, isGroupJid, isUserJid, type ChatSummary, type GroupInfo } from "./protocol.js";
 import { forbidden, notFound } from "./errors.js";
+import { isIdentityJid, type ThirdPartyMark } from "./interop-protocol.js";
 
 export type Role = "superadmin" | "admin" | "member";
 
@@ -23,9 +26,24 @@ interface GroupRow {
   created_at: number;
 }
 
+/** A third-party chat: its id for the provider (a group's JID, or the direct chat's own id) and the provider. */
+export interface ThirdPartyRef {
+  id: string;
+  provider: string;
+}
+
 export type ChatRef =
-  | { kind: "direct"; key: string; peer: string; users: string[] }
-  | { kind: "group"; key: string; group: string; users: string[]; role: Role };
+  | { kind: "direct"; key: string; peer: string; users: string[]; thirdParty?: ThirdPartyRef }
+  | { kind: "group"; key: string; group: string; users: string[]; role: Role; thirdParty?: ThirdPartyRef };
+
+/** What chats need to know of third-party chats (implemented in interop/state.ts). */
+export interface ThirdPartyView {
+  /** A user's direct chat with a third-party identity, or why they may not write to it. */
+  direct(user: string, identity: string): ChatRef;
+  groupRef(group: string): ThirdPartyRef | undefined;
+  /** How the app marks the third-party people among these JIDs. */
+  marks(jids: string[]): (ThirdPartyMark & { jid: string })[];
+}
 
 export type GroupField = "subject" | "description" | "picture" | "announce" | "restrict_info";
 
@@ -39,11 +57,13 @@ export class Chats {
   private readonly selectMembers;
   private readonly upsertMember;
   private readonly deleteMember;
+  private readonly deleteDirect;
   private readonly updateField: Record<GroupField, (value: string | number | null, group: string) => void>;
 
   constructor(
     db: SimnetDatabase,
     private readonly accounts: Accounts,
+    private readonly thirdParty: ThirdPartyView,
     private readonly now: () => number,
   ) {
     this.insertDirect = db.prepare<[string, string, number]>("INSERT OR IGNORE INTO direct_chats (owner, peer, created_at) VALUES (?, ?, ?)");
@@ -57,6 +77,7 @@ export class Chats {
        ON CONFLICT (group_jid, user) DO UPDATE SET role = excluded.role`,
     );
     this.deleteMember = db.prepare<[string, string]>("DELETE FROM group_members WHERE group_jid = ? AND user = ?");
+    this.deleteDirect = db.prepare<[string, string]>("DELETE FROM direct_chats WHERE owner = ? AND peer = ?");
     const update = (column: GroupField) => {
       const statement = db.prepare<[string | number | null, string]>(`UPDATE groups SET ${column} = ? WHERE jid = ?`);
       return (value: string | number | null, group: string) => void statement.run(value, group);
@@ -70,11 +91,13 @@ export class Chats {
       this.accounts.require(to);
       return { kind: "direct", key: directChatKey(user, to), peer: to, users: user === to ? [user] : [user, to] };
     }
+    if (isIdentityJid(to)) return this.thirdParty.direct(user, to);
     if (!isGroupJid(to)) throw badRequest("invalid_jid", `'${to}' is neither a user JID (…@s.whatsapp.net) nor a group JID (120363…@g.us)`);
     const members = this.members(to);
     const role = members.find((m) => m.user === user)?.role;
     if (!role) throw forbidden("not_a_participant", `you are not a participant of ${to}`);
-    return { kind: "group", key: to, group: to, users: members.map((m) => m.user), role };
+    const thirdParty = this.thirdParty.groupRef(to);
+    return { kind: "group", key: to, group: to, users: members.map((m) => m.user), role, ...(thirdParty ? { thirdParty } : {}) };
   }
 
   /** The chat as `viewer` calls it: a group's JID, or the other person's JID. */
@@ -93,16 +116,24 @@ export class Chats {
     this.known.add(key);
   }
 
+  /** Takes a direct chat off both sides' chat lists (a third-party chat the user left). */
+  forgetDirect(a: string, b: string): void {
+    this.deleteDirect.run(a, b);
+    this.deleteDirect.run(b, a);
+    this.known.delete(directChatKey(a, b));
+  }
+
   list(user: string): ChatSummary[] {
-    const direct = this.directOf.all(user).map(({ peer }): ChatSummary => ({
-      jid: peer,
-      kind: "direct",
-      title: this.accounts.get(peer)?.push_name ?? peer,
-      members: [peer],
-    }));
+    const direct = this.directOf.all(user).map(({ peer }): ChatSummary => {
+      const [mark] = this.thirdParty.marks([peer]);
+      const title = mark?.name ?? this.accounts.get(peer)?.push_name ?? peer;
+      return { jid: peer, kind: "direct", title, members: [peer], ...(mark ? { third_party: [mark] } : {}) };
+    });
     const groups = this.groupsOf.all(user).map(({ group_jid }): ChatSummary => {
       const info = this.requireGroup(group_jid);
-      return { jid: info.jid, kind: "group", title: info.subject, members: info.participants.map((p) => p.jid).filter((j) => j !== user) };
+      const members = info.participants.map((p) => p.jid).filter((j) => j !== user);
+      const marks = this.thirdParty.groupRef(group_jid) ? { third_party: this.thirdParty.marks(members) } : {};
+      return { jid: info.jid, kind: "group", title: info.subject, members, ...marks };
     });
     return [...direct, ...groups];
   }

@@ -11,6 +11,7 @@ import type { RateLimiter } from "../core/rate-limit.js";
 import type { Session, Sessions } from "../core/sessions.js";
 import type { Accounts, DeviceRow } from "./accounts.js";
 import type { Chats } from "./chats.js";
+import type { InteropState } from "./interop/state.js";
 import type { MediaKind, RateLimits } from "./protocol.js";
 import { forbidden } from "./errors.js";
 import { unauthorized } from "../core/protocol-error.js";
@@ -40,6 +41,8 @@ export interface Wa {
   sessions: Sessions;
   accounts: Accounts;
   chats: Chats;
+  /** Third-party providers, their identities and chats (interop/). */
+  interop: InteropState;
   media: MediaStore;
   acks: AckLedger;
   sendLimiter: RateLimiter;

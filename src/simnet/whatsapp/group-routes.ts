@@ -2,7 +2,8 @@
  * Groups: the creator is super-admin; admins add, remove, promote and demote; everyone may
  * change the subject, description and picture unless the group is restricted (then admins
  * only); in announcement mode only admins send. Each change is a stored notification stanza to
- * every participant's devices, the people it removed included.
+ * every participant's devices, the people it removed included. A third-party group (interop/)
+ * follows the same rules, its identities included; its provider hears of each change.
  */
 import { z } from "zod";
 import type { Router } from "../core/http.js";
@@ -12,8 +13,12 @@ import { authenticate, fanout, type Authed, type Wa } from "./context.js";
 import type { ChatRef, GroupField, Role } from "./chats.js";
 import { conflict, forbidden } from "./errors.js";
 import { isUserJid, LIMITS, type GroupAction, type GroupInfo } from "./protocol.js";
+import { isIdentityJid } from "./interop-protocol.js";
+import { feedGroupChange } from "./interop/feed.js";
+import { admissionRefusal, requireAdmissible } from "./interop/membership.js";
 
-const jidList = z.array(z.string().refine(isUserJid, "not a user JID")).min(1).max(LIMITS.maxGroupSize);
+// Third-party identities (`t…@interop`) may be members of third-party groups.
+const jidList = z.array(z.string().refine((jid) => isUserJid(jid) || isIdentityJid(jid), "not a user JID")).min(1).max(LIMITS.maxGroupSize);
 const createSchema = z.object({ subject: z.string().trim().min(1).max(LIMITS.maxSubjectChars), participants: jidList });
 const participantsSchema = z.object({ action: z.enum(["add", "remove", "promote", "demote"]), participants: jidList });
 const subjectSchema = z.object({ subject: z.string().trim().min(1).max(LIMITS.maxSubjectChars) });
@@ -21,22 +26,31 @@ const descriptionSchema = z.object({ description: z.string().max(LIMITS.maxDescr
 const pictureSchema = z.object({ data: z.string().nullable() });
 const settingsSchema = z.object({ announce: z.boolean().optional(), restrict: z.boolean().optional() });
 
-type GroupChat = Extract<ChatRef, { kind: "group" }>;
+export type GroupChat = Extract<ChatRef, { kind: "group" }>;
 
-/** Tells every participant (and `extra` people, such as those just removed) about a change. */
+/**
+ * Tells every participant (and `extra` people, such as those just removed) about a change, and
+ * a third-party group's provider too.
+ */
 function notifyGroup(wa: Wa, group: string, by: string, action: GroupAction, fields: Record<string, unknown>, extra: string[] = []): void {
   const users = new Set([...wa.chats.members(group).map((m) => m.user), ...extra]);
   const payload = { kind: "group", action, group, by, ...fields, t: wa.now() };
   fanout(wa, users, "notification", () => payload);
+  feedGroupChange(wa, group, by, action, fields);
 }
 
-/** Adds members to a new group and tells them; shared by the client route and the admin API. */
-export function createGroup(wa: Wa, creator: string, subject: string, participants: string[], admins: string[] = []): GroupInfo {
+/**
+ * Adds members to a new group and tells them; shared by the client route, the admin API and
+ * third-party chats (`provider`: the group is that provider's).
+ */
+export function createGroup(wa: Wa, creator: string, subject: string, participants: string[], options: { admins?: string[]; provider?: string } = {}): GroupInfo {
   const others = [...new Set(participants)].filter((jid) => jid !== creator);
+  const admins = options.admins ?? [];
   if (others.length + 1 > LIMITS.maxGroupSize) throw conflict("group_full", `a group holds at most ${LIMITS.maxGroupSize} participants`);
-  for (const jid of others) wa.accounts.require(jid);
+  requireAdmissible(wa, options.provider, others);
   return wa.streams.transaction(() => {
     const jid = wa.chats.createGroup(creator, subject);
+    if (options.provider !== undefined) wa.interop.chats.markGroup(jid, options.provider, creator);
     for (const user of others) wa.chats.setMember(jid, user, admins.includes(user) ? "admin" : "member");
     const info = wa.chats.requireGroup(jid);
     notifyGroup(wa, jid, creator, "create", { subject, participants: info.participants });
@@ -52,17 +66,19 @@ function groupOf(wa: Wa, authed: Authed, jid: string): GroupChat {
   return chat;
 }
 
-function requireAdmin(chat: GroupChat): void {
+export function requireAdmin(chat: GroupChat): void {
   if (!isAdmin(chat.role)) throw forbidden("not_admin", "only group admins may do this");
 }
 
-function changeParticipants(wa: Wa, authed: Authed, chat: GroupChat, action: "add" | "remove" | "promote" | "demote", jids: string[]) {
+/** Applies a participant change person by person; each gets WhatsApp's own answer. */
+export function changeParticipants(wa: Wa, authed: Authed, chat: GroupChat, action: "add" | "remove" | "promote" | "demote", jids: string[]) {
   const roles = new Map(wa.chats.members(chat.group).map((m) => [m.user, m.role]));
   const results = jids.map((jid) => {
     const role = roles.get(jid);
     if (action === "add") {
       if (role) return { jid, status: 409, text: "already_participant" };
-      if (!wa.accounts.get(jid)) return { jid, status: 404, text: "not_on_whatsapp" };
+      const refusal = admissionRefusal(wa, chat.thirdParty?.provider, jid);
+      if (refusal) return { jid, ...refusal };
       if (roles.size >= LIMITS.maxGroupSize) return { jid, status: 409, text: "group_full" };
       wa.chats.setMember(chat.group, jid, "member");
       roles.set(jid, "member");
@@ -77,6 +93,16 @@ function changeParticipants(wa: Wa, authed: Authed, chat: GroupChat, action: "ad
   const changed = results.filter((r) => r.status === 200).map((r) => r.jid);
   if (changed.length > 0) notifyGroup(wa, chat.group, authed.user, action, { participants: changed }, action === "remove" ? changed : []);
   return results;
+}
+
+/** `user` leaves; a group is never left without an admin: the longest-standing member takes over. */
+export function leaveGroup(wa: Wa, group: string, user: string): void {
+  wa.chats.removeMember(group, user);
+  const rest = wa.chats.members(group);
+  const heir = rest.some((m) => isAdmin(m.role)) ? undefined : rest[0];
+  if (heir) wa.chats.setMember(group, heir.user, "admin");
+  notifyGroup(wa, group, user, "leave", { participants: [user] }, [user]);
+  if (heir) notifyGroup(wa, group, user, "promote", { participants: [heir.user] });
 }
 
 export function groupRoutes(wa: Wa, routes: Router): void {
@@ -149,13 +175,7 @@ export function groupRoutes(wa: Wa, routes: Router): void {
     "POST",
     "/v1/groups/:jid/leave",
     withGroup((authed, chat) => {
-      wa.chats.removeMember(chat.group, authed.user);
-      const rest = wa.chats.members(chat.group);
-      // A group is never left without an admin: the longest-standing member takes over.
-      const heir = rest.some((m) => isAdmin(m.role)) ? undefined : rest[0];
-      if (heir) wa.chats.setMember(chat.group, heir.user, "admin");
-      notifyGroup(wa, chat.group, authed.user, "leave", { participants: [authed.user] }, [authed.user]);
-      if (heir) notifyGroup(wa, chat.group, authed.user, "promote", { participants: [heir.user] });
+      leaveGroup(wa, chat.group, authed.user);
       return {};
     }),
   );

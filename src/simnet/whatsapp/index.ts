@@ -2,7 +2,8 @@
  * The WhatsApp-like simulated network: phone registration by SMS code, companion devices
  * linked with an 8-character pairing code, end-to-end encrypted messages (the server stores
  * one ciphertext per device), per-device ordered stanza streams over one WebSocket per device,
- * groups with admins and announcement mode, presence and chat states.
+ * groups with admins and announcement mode, presence and chat states; and third-party chats
+ * (interop/): an interoperability API for providers that bring people from other networks.
  */
 import { AckLedger, ackSchema } from "../core/acks.js";
 import { MediaStore, mediaSchema } from "../core/media.js";
@@ -24,6 +25,11 @@ import { CIPHER_OVERHEAD, DEFAULT_MEDIA_LIMITS, DEFAULT_RATE_LIMITS, REALTIME_PA
 import { closeLoggedOut, realtimeHandler } from "./realtime.js";
 import { registrationRoutes } from "./registration.js";
 import { whatsappSchema } from "./schema.js";
+import { interopSchema } from "./interop/schema.js";
+import { createInteropState, interopView } from "./interop/state.js";
+import { providerRoutes } from "./interop/provider-routes.js";
+import { userInteropRoutes } from "./interop/user-routes.js";
+import { interopAdminRoutes } from "./interop/admin-routes.js";
 
 export type { WhatsappOptions } from "./context.js";
 
@@ -35,7 +41,7 @@ export function createWhatsappNetwork(options: WhatsappOptions = {}): NetworkDef
   const largestMedia = Math.max(...Object.values(mediaLimits)) + CIPHER_OVERHEAD;
   return {
     id: "whatsapp",
-    schema: [sessionSchema, mediaSchema, ackSchema, whatsappSchema],
+    schema: [sessionSchema, mediaSchema, ackSchema, whatsappSchema, interopSchema],
     retention: options.retention ?? { maxEventsPerStream: 100_000, maxAgeMs: 30 * 86_400_000 },
     // The largest upload, base64 (4/3) in a JSON body, with room for the rest of the body.
     maxBodyBytes: Math.max(Math.ceil((largestMedia * 4) / 3) + MB, 8 * MB),
@@ -44,12 +50,15 @@ export function createWhatsappNetwork(options: WhatsappOptions = {}): NetworkDef
     renderError,
     setup({ db, streams, faults, clientRoutes, adminRoutes: admin, now, log }) {
       const accounts = new Accounts(db, now);
+      const sessions = new Sessions(db, now);
+      const interop = createInteropState(db, sessions, new RateLimiter({ limit: rateLimits.interopLookupsPerMinute, windowMs: 60_000 }, now), now);
       const wa: Wa = {
         db,
         streams,
-        sessions: new Sessions(db, now),
+        sessions,
         accounts,
-        chats: new Chats(db, accounts, now),
+        chats: new Chats(db, accounts, interopView(interop, accounts), now),
+        interop,
         media: new MediaStore(db, now),
         acks: new AckLedger(db),
         sendLimiter: new RateLimiter({ limit: rateLimits.sendsPerMinute, windowMs: 60_000 }, now),
@@ -68,6 +77,9 @@ export function createWhatsappNetwork(options: WhatsappOptions = {}): NetworkDef
       chatRoutes(wa, store, live, clientRoutes);
       groupRoutes(wa, clientRoutes);
       adminRoutes(wa, store, pairing, admin);
+      providerRoutes(wa, store, live, clientRoutes);
+      userInteropRoutes(wa, clientRoutes);
+      interopAdminRoutes(wa, store, admin);
       const stopListening = wa.sessions.onRevoked((session) => closeLoggedOut(wa, live, session.id));
       return {
         onRealtime: realtimeHandler(wa, store, live, faults),

@@ -2,14 +2,18 @@
  * What is live rather than stored: which devices are connected, chat states (typing,
  * recording) and presence. Like WhatsApp, these are never queued: a device that is offline
  * misses them. Presence goes only to connections that subscribed to a user (as real clients
- * do when a chat is opened), and the user's last seen time is kept across restarts.
+ * do when a chat is opened), and the user's last seen time is kept across restarts. A
+ * third-party provider's socket is a connection too (its user is the provider's device JID).
  */
 import { z } from "zod";
 import type { WebSocket } from "ws";
 import { sendFrame } from "../core/realtime.js";
 import { parse } from "../core/validate.js";
 import type { Authed, Wa } from "./context.js";
-import type { ChatStateStanza, PresenceStanza } from "./protocol.js";
+import type { ChatState, ChatStateStanza, PresenceStanza } from "./protocol.js";
+import type { ChatRef } from "./chats.js";
+import { isIdentityJid, providerDeviceJid, type ProviderChatStateStanza } from "./interop-protocol.js";
+import { participantOf } from "./interop/feed.js";
 
 export interface Connection {
   sessionId: string;
@@ -72,12 +76,22 @@ export class Live {
 
   chatState(authed: Authed, body: unknown): void {
     const { chat: to, state } = parse(chatStateSchema, body, "chat state");
-    const chat = this.wa.chats.resolve(authed.user, to);
+    this.sendChatState(authed, this.wa.chats.resolve(authed.user, to), state);
+  }
+
+  /** To the other members' connected devices, and to a third-party chat's provider (its own identities' too). */
+  sendChatState(authed: Authed, chat: ChatRef, state: ChatState): void {
+    const mark = isIdentityJid(authed.user) ? { third_party: this.wa.interop.identities.mark(authed.user) } : {};
     for (const user of chat.users) {
       if (user === authed.user) continue;
-      const stanza: ChatStateStanza = { type: "chatstate", chat: this.wa.chats.nameFor(chat, user, authed.user), from: authed.user, state };
+      const stanza: ChatStateStanza = { type: "chatstate", chat: this.wa.chats.nameFor(chat, user, authed.user), from: authed.user, state, ...mark };
       for (const connection of this.byUser.get(user) ?? []) sendFrame(connection.socket, stanza);
     }
+    const thirdParty = chat.thirdParty;
+    const providerConnections = thirdParty && this.byUser.get(providerDeviceJid(thirdParty.provider));
+    if (!thirdParty || !providerConnections) return;
+    const stanza: ProviderChatStateStanza = { type: "chatstate", chat: thirdParty.id, from: participantOf(this.wa, thirdParty.provider, authed.user), state };
+    for (const connection of providerConnections) sendFrame(connection.socket, stanza);
   }
 
   setPresence(user: string, state: "available" | "unavailable"): void {

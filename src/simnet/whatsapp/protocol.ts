@@ -1,9 +1,11 @@
 /**
  * The WhatsApp simulation's wire protocol, shared by the server and the client library the way a
  * protocol spec is: identifiers, limits, the JSON shapes of requests, answers and stanzas. The
- * client imports only this file from the server side; what travels inside the end-to-end
- * encrypted payloads is the client's business (client/content.ts) and the server never sees it.
+ * client imports only this file (and interop-protocol.ts, for third-party chats) from the server
+ * side; what travels inside the end-to-end encrypted payloads is the client's business
+ * (client/content.ts) and the server never sees it.
  */
+import type { ThirdPartyMark } from "./interop-protocol.js";
 
 export const SERVER = "s.whatsapp.net";
 export const GROUP_SERVER = "g.us";
@@ -104,13 +106,15 @@ export const LIMITS = {
 } as const;
 
 export interface RateLimits {
-  /** Envelopes (messages, edits, deletes, reactions) per account per minute. */
+  /** Envelopes (messages, edits, deletes, reactions) per account (or third-party identity) per minute. */
   sendsPerMinute: number;
   /** SMS and pairing codes per phone number per hour. */
   codeRequestsPerHour: number;
+  /** Lookups by phone number per third-party provider per minute. */
+  interopLookupsPerMinute: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { sendsPerMinute: 120, codeRequestsPerHour: 10 };
+export const DEFAULT_RATE_LIMITS: RateLimits = { sendsPerMinute: 120, codeRequestsPerHour: 10, interopLookupsPerMinute: 300 };
 
 /** The error body of every refused request and every error stanza. */
 export interface WaErrorBody {
@@ -168,6 +172,8 @@ export interface MessageStanza extends RoutedEnvelope {
   target?: string;
   reaction_removed?: boolean;
   ciphertext: string;
+  /** Set when the sender is a third-party identity (someone from another network). */
+  third_party?: ThirdPartyMark;
 }
 
 /** A message in a device's history: its copy, the latest edit's copy, or how it was deleted. */
@@ -204,6 +210,8 @@ export interface ReceiptStanza {
   from_me: boolean;
   ids: string[];
   t: number;
+  /** Set when the reader is a third-party identity. */
+  third_party?: ThirdPartyMark;
 }
 
 export type GroupAction =
@@ -242,6 +250,7 @@ export interface ChatStateStanza {
   chat: string;
   from: string;
   state: ChatState;
+  third_party?: ThirdPartyMark;
 }
 
 export interface PresenceStanza {
@@ -271,6 +280,8 @@ export interface ChatSummary {
   kind: "direct" | "group";
   title: string;
   members: string[];
+  /** Third-party chats: the members from other networks, with their names and badges. */
+  third_party?: (ThirdPartyMark & { jid: string })[];
 }
 
 export interface AccountInfo {
@@ -281,5 +292,6 @@ export interface AccountInfo {
   avatar: string | null;
   registered: boolean;
   third_party_chats: boolean;
+  discoverable_by_phone: boolean;
   created_at: number;
 }

@@ -4,6 +4,8 @@
  * device acknowledged). Then the device's stored stanzas flow in order, each with its stream
  * position `seq`, which the device acknowledges; live stanzas (chat states, presence) carry no
  * position. A position past retention gets a `resync` stanza, then what is still retained.
+ * A third-party provider opens the same socket with its token: it receives its own stream of
+ * stanzas (interop/feed.ts) and acknowledges them the same way, and acts through REST only.
  */
 import { z } from "zod";
 import type { RealtimeConnection } from "../core/network.js";
@@ -20,6 +22,8 @@ import type { MessageStore } from "./message-store.js";
 import type { ResyncStanza } from "./protocol.js";
 import { sendReceipt } from "./receipts.js";
 import { sendEnvelope } from "./send.js";
+import { providerDeviceJid } from "./interop-protocol.js";
+import { providerStream } from "./interop/providers.js";
 
 const HELLO_TIMEOUT_MS = 10_000;
 const helloSchema = z.object({ token: z.string().min(1).max(256), after: z.number().int().min(0).optional(), passive: z.boolean().optional() });
@@ -38,9 +42,14 @@ export function closeLoggedOut(wa: Wa, live: Live, sessionId: string): void {
 
 const passiveRefusal = () => new ProtocolError(400, "passive_connection", "a passive connection only sends; open a normal one to receive");
 
+/** Who is on the other end: a device, or a third-party provider (which only receives here). */
+type Peer = { kind: "device"; authed: Authed; stream: string } | { kind: "provider"; stream: string };
+
+const providerRefusal = () => new ProtocolError(400, "not_for_providers", "a provider acts through the interop API (/interop/v1); its socket only receives");
+
 export function realtimeHandler(wa: Wa, store: MessageStore, live: Live, faults: Faults) {
   return ({ socket }: RealtimeConnection): void => {
-    let authed: Authed | undefined;
+    let peer: Peer | undefined;
     let connection: Connection | undefined;
     let pump: StreamPump | undefined;
     const helloTimer = setTimeout(() => socket.close(4401, "no hello"), HELLO_TIMEOUT_MS);
@@ -64,21 +73,34 @@ export function realtimeHandler(wa: Wa, store: MessageStore, live: Live, faults:
       pump.start();
     };
 
-    const hello = (frame: Frame) => {
-      const request = parse(helloSchema, frame, "hello");
+    /** Authenticates the token as a provider's or a device's; a dead token closes the socket. */
+    const identify = (token: string): { peer: Peer; success: Record<string, unknown>; user: string; sessionId: string } => {
       try {
-        authed = authenticate(wa, request.token);
+        if (wa.interop.providers.isProviderToken(token)) {
+          const provider = wa.interop.providers.authenticate(token);
+          const deviceJid = providerDeviceJid(provider.id);
+          return { peer: { kind: "provider", stream: providerStream(provider.id) }, success: { type: "success", provider: provider.id, device_jid: deviceJid }, user: deviceJid, sessionId: provider.id };
+        }
+        const authed = authenticate(wa, token);
+        const success = { type: "success", jid: authed.user, device_jid: deviceInfo(authed.device).jid };
+        return { peer: { kind: "device", authed, stream: deviceStream(authed.session.id) }, success, user: authed.user, sessionId: authed.session.id };
       } catch (error) {
         // After the error stanza has gone out: a dead token does not get to retry on this socket.
         setImmediate(() => socket.close(4401, "unauthorized"));
         throw error;
       }
+    };
+
+    const hello = (frame: Frame) => {
+      const request = parse(helloSchema, frame, "hello");
+      const identified = identify(request.token);
       clearTimeout(helloTimer);
-      connection = { sessionId: authed.session.id, user: authed.user, socket, subscriptions: new Set(), passive: request.passive === true };
-      const success = { type: "success", jid: authed.user, device_jid: deviceInfo(authed.device).jid };
+      peer = identified.peer;
+      const passive = request.passive === true && peer.kind === "device";
+      connection = { sessionId: identified.sessionId, user: identified.user, socket, subscriptions: new Set(), passive };
       if (connection.passive) {
         live.add(connection);
-        sendFrame(socket, { ...success, passive: true });
+        sendFrame(socket, { ...identified.success, passive: true });
         return;
       }
       const replaced = live.add(connection);
@@ -86,10 +108,33 @@ export function realtimeHandler(wa: Wa, store: MessageStore, live: Live, faults:
         sendFrame(replaced.socket, { type: "stream_error", reason: "replaced" });
         replaced.socket.close(4409, "replaced by a new connection of this device");
       }
-      const stream = deviceStream(authed.session.id);
-      const acked = wa.acks.position(stream, stream);
-      sendFrame(socket, { ...success, acked, latest: wa.streams.latest(stream) });
-      startPump(stream, request.after ?? acked);
+      const acked = wa.acks.position(peer.stream, peer.stream);
+      sendFrame(socket, { ...identified.success, acked, latest: wa.streams.latest(peer.stream) });
+      startPump(peer.stream, request.after ?? acked);
+    };
+
+    /** What only a device may send. */
+    const deviceFrame = (authed: Authed, frame: Frame, connection: Connection): void => {
+      switch (frame.type) {
+        case "message":
+          sendFrame(socket, { type: "sent", ...sendEnvelope(wa, store, authed, frame) });
+          return;
+        case "receipt":
+          sendReceipt(wa, store, authed, frame);
+          return;
+        case "chatstate":
+          live.chatState(authed, frame);
+          return;
+        case "presence":
+          live.setPresence(authed.user, parse(presenceSchema, frame, "presence").state);
+          return;
+        case "presence_subscribe":
+          if (connection.passive) throw passiveRefusal();
+          sendFrame(socket, live.subscribe(connection, parse(subscribeSchema, frame, "subscription").jid));
+          return;
+        default:
+          throw new ProtocolError(400, "unknown_stanza", `unknown stanza type '${frame.type}'`);
+      }
     };
 
     handleFrames({
@@ -97,31 +142,14 @@ export function realtimeHandler(wa: Wa, store: MessageStore, live: Live, faults:
       log: wa.log,
       errorFrame: (error, frame) => ({ type: "error", ...(typeof frame?.id === "string" ? { ref: frame.id } : {}), ...renderError(error) }),
       onFrame: (frame) => {
-        if (!authed || !connection) {
+        if (!peer || !connection) {
           if (frame.type !== "hello") throw new ProtocolError(401, "not_authenticated", "send a hello stanza with your token first");
           return hello(frame);
         }
-        const stream = deviceStream(authed.session.id);
         switch (frame.type) {
           case "ack":
             if (!pump) throw passiveRefusal();
-            wa.acks.ack(stream, stream, parse(ackSchema, frame, "ack").seq, pump.position);
-            return;
-          case "message":
-            sendFrame(socket, { type: "sent", ...sendEnvelope(wa, store, authed, frame) });
-            return;
-          case "receipt":
-            sendReceipt(wa, store, authed, frame);
-            return;
-          case "chatstate":
-            live.chatState(authed, frame);
-            return;
-          case "presence":
-            live.setPresence(authed.user, parse(presenceSchema, frame, "presence").state);
-            return;
-          case "presence_subscribe":
-            if (connection.passive) throw passiveRefusal();
-            sendFrame(socket, live.subscribe(connection, parse(subscribeSchema, frame, "subscription").jid));
+            wa.acks.ack(peer.stream, peer.stream, parse(ackSchema, frame, "ack").seq, pump.position);
             return;
           case "ping":
             sendFrame(socket, { type: "pong", ...(typeof frame.id === "string" ? { id: frame.id } : {}) });
@@ -129,7 +157,8 @@ export function realtimeHandler(wa: Wa, store: MessageStore, live: Live, faults:
           case "hello":
             throw new ProtocolError(400, "already_authenticated", "this connection is already authenticated");
           default:
-            throw new ProtocolError(400, "unknown_stanza", `unknown stanza type '${frame.type}'`);
+            if (peer.kind === "provider") throw providerRefusal();
+            return deviceFrame(peer.authed, frame, connection);
         }
       },
     });

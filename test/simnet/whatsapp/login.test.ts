@@ -153,16 +153,17 @@ describe("whatsapp companion linking", () => {
 });
 
 describe("whatsapp account settings", () => {
-  it("keeps the third-party chats opt-in off by default, lets the user change it, and shows it to the admin", async () => {
+  it("keeps the third-party chats opt-in and discovery by phone off by default, lets the user change them, and shows them to the admin", async () => {
     const wa = await startWhatsapp();
     const phone = await registerPhone(wa, "Alice");
     const companion = await linkCompanion(wa, phone, "Bridge");
     const notifications = record(companion, "notification");
     await companion.connect();
-    expect(await phone.api.settings()).toEqual({ third_party_chats: false });
-    expect(await phone.api.setSettings({ third_party_chats: true })).toEqual({ third_party_chats: true });
-    expect(await companion.api.settings()).toEqual({ third_party_chats: true });
-    expect((await wa.admin.account(phone.jid)).third_party_chats).toBe(true);
-    await notifications.waitFor(1, (n) => n.kind === "settings" && n.third_party_chats === true);
+    expect(await phone.api.settings()).toEqual({ third_party_chats: false, discoverable_by_phone: false });
+    expect(await phone.api.setSettings({ third_party_chats: true })).toEqual({ third_party_chats: true, discoverable_by_phone: false });
+    expect(await phone.api.setSettings({ discoverable_by_phone: true })).toEqual({ third_party_chats: true, discoverable_by_phone: true });
+    expect(await companion.api.settings()).toEqual({ third_party_chats: true, discoverable_by_phone: true });
+    expect(await wa.admin.account(phone.jid)).toMatchObject({ third_party_chats: true, discoverable_by_phone: true });
+    await notifications.waitFor(1, (n) => n.kind === "settings" && n.third_party_chats === true && n.discoverable_by_phone === true);
   });
 });

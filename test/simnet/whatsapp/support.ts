@@ -76,6 +76,49 @@ export async function linkCompanion(wa: WaTest, phone: WhatsappClient, deviceNam
   return track(new WhatsappClient(await waiting, options));
 }
 
+/** Things that arrive, and ways to wait for them. */
+export interface Waitable<T> {
+  items: T[];
+  push(item: T): void;
+  /** Resolves once `count` items matching `match` have arrived (already, or still to come). */
+  waitForCount(count: number, match?: (item: T) => boolean, timeoutMs?: number): Promise<T[]>;
+  /** Resolves with the first item that matches. */
+  waitFor(match: (item: T) => boolean, timeoutMs?: number): Promise<T>;
+}
+
+export function waitable<T>(what: string): Waitable<T> {
+  const items: T[] = [];
+  const waiters = new Set<() => void>();
+  const waitForCount = (count: number, match: (item: T) => boolean = () => true, timeoutMs = 5000) =>
+    new Promise<T[]>((resolve, reject) => {
+      const check = () => {
+        const matching = items.filter(match);
+        if (matching.length < count) return;
+        cleanup();
+        resolve(matching);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`waited for ${count} ${what}, got ${items.filter(match).length} of ${JSON.stringify(items).slice(0, 2000)}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+  return {
+    items,
+    push(item) {
+      items.push(item);
+      for (const wake of [...waiters]) wake();
+    },
+    waitForCount,
+    waitFor: async (match, timeoutMs) => (await waitForCount(1, match, timeoutMs))[0] as T,
+  };
+}
+
 export interface Recorder<K extends keyof WhatsappEvents> {
   items: WhatsappEvents[K][];
   /** Resolves once `count` events matching `match` have arrived. */
@@ -83,35 +126,9 @@ export interface Recorder<K extends keyof WhatsappEvents> {
 }
 
 export function record<K extends keyof WhatsappEvents>(client: WhatsappClient, type: K): Recorder<K> {
-  const items: WhatsappEvents[K][] = [];
-  const waiters = new Set<() => void>();
-  client.events.on(type, (event) => {
-    items.push(event);
-    for (const wake of [...waiters]) wake();
-  });
-  return {
-    items,
-    waitFor(count, match = () => true, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const matching = items.filter(match);
-          if (matching.length < count) return;
-          cleanup();
-          resolve(matching);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`waited for ${count} '${String(type)}' events, got ${items.filter(match).length}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
-  };
+  const log = waitable<WhatsappEvents[K]>(`'${String(type)}' events`);
+  client.events.on(type, (event) => log.push(event));
+  return { items: log.items, waitFor: log.waitForCount };
 }
 
 /** The code a promise rejected with (a SimnetRequestError's `code`). */

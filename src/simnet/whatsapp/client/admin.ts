@@ -1,14 +1,28 @@
 /**
  * The WhatsApp admin API from a script or test: accounts ready to register, chats, a chat's
- * stored (encrypted) envelopes, pending SMS and pairing codes, and a user's devices.
+ * stored (encrypted) envelopes, pending SMS and pairing codes, a user's devices, and third-party
+ * providers with their chats.
  */
 import { SimnetAdminClient } from "../../client/admin.js";
 import type { AccountInfo, DeviceInfo, GroupInfo, StoredEnvelopeInfo } from "../protocol.js";
 import { readWhatsappError } from "./api.js";
+import type { IdentityInfo, ProviderInfo } from "../interop-protocol.js";
 
 export interface StoredEnvelope extends StoredEnvelopeInfo {
   copies: { device: string | null; ciphertext_bytes: number }[];
   reactions: { reactor: string; reaction: string }[];
+}
+
+/** A third-party chat as the admin sees it: users by JID, identities with who they are. */
+export interface AdminInteropChat {
+  id: string;
+  provider: string;
+  kind: "direct" | "group";
+  title?: string;
+  active?: boolean;
+  creator: string;
+  members: ({ kind: "native"; jid: string } | ({ kind: "third_party" } & IdentityInfo))[];
+  created_at: number;
 }
 
 export interface PendingCodes {
@@ -62,5 +76,27 @@ export class WhatsappAdminClient extends SimnetAdminClient {
 
   codes(phone: string): Promise<PendingCodes> {
     return this.http.request("GET", `/admin/codes?phone=${enc(phone)}`);
+  }
+
+  /** A new third-party provider with its device key; the token is shown this once. */
+  registerProvider(name: string, publicKey: string): Promise<ProviderInfo & { token: string }> {
+    return this.http.request("POST", "/admin/interop/providers", { name, public_key: publicKey });
+  }
+
+  async providers(): Promise<ProviderInfo[]> {
+    return (await this.http.request<{ providers: ProviderInfo[] }>("GET", "/admin/interop/providers")).providers;
+  }
+
+  async revokeProvider(id: string): Promise<void> {
+    await this.http.request("DELETE", `/admin/interop/providers/${enc(id)}`);
+  }
+
+  async interopChats(): Promise<AdminInteropChat[]> {
+    return (await this.http.request<{ chats: AdminInteropChat[] }>("GET", "/admin/interop/chats")).chats;
+  }
+
+  /** A third-party chat's stored envelopes, by the provider's id for the chat. */
+  async interopMessages(chat: string): Promise<StoredEnvelope[]> {
+    return (await this.http.request<{ messages: StoredEnvelope[] }>("GET", `/admin/interop/chats/${enc(chat)}/messages`)).messages;
   }
 }

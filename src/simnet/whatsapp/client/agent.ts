@@ -1,9 +1,12 @@
 /**
  * The common "person using the app" face over a WhatsappClient, for the shell command, the
  * benchmark, the fuzz test and the bridge's conformance suite. Chats are named by JID; a handle
- * is a phone number.
+ * is a phone number. People from other networks (third-party contacts) are JIDs `t…@interop`,
+ * and what they send is marked with their name and badge (`AgentEvent.thirdParty`).
  */
 import type { AgentChat, AgentEvent, AgentMedia, AgentMessage, AgentSpan, UserAgent } from "../../client/agent.js";
+import type { InteropUserSide } from "../../client/interop.js";
+import type { ThirdPartyMark } from "../interop-protocol.js";
 import { SimnetRequestError } from "../../client/http.js";
 import { checkedSpans } from "../../client/spans.js";
 import { normalizePhone, type GroupInfo, type NotificationStanza } from "../protocol.js";
@@ -11,12 +14,19 @@ import { shownText, WHATSAPP_FORMATS, writeMarkup } from "./agent-text.js";
 import type { WhatsappClient } from "./client.js";
 import { contentKind, describeContent, type MessageContent } from "./content.js";
 import type { IncomingMessage } from "./events.js";
+import { WhatsappInteropUser } from "./interop-user.js";
+
+/** The facade's mark of a third-party sender, when there is one. */
+const marked = (mark: ThirdPartyMark | undefined) => (mark ? { thirdParty: mark } : {});
 
 export class WhatsappAgent implements UserAgent {
   readonly network = "whatsapp" as const;
   readonly formats = WHATSAPP_FORMATS;
+  readonly interop: InteropUserSide;
 
-  constructor(readonly client: WhatsappClient) {}
+  constructor(readonly client: WhatsappClient) {
+    this.interop = new WhatsappInteropUser(client.api, async (handle) => (await this.lookup(handle)).jid);
+  }
 
   get userId(): string {
     return this.client.jid;
@@ -135,11 +145,11 @@ export class WhatsappAgent implements UserAgent {
     const events = this.client.events;
     const offs = [
       events.on("message", (m) => onEvent(this.messageEvent(m))),
-      events.on("edit", (e) => onEvent({ kind: "edit", chat: e.chat, messageId: e.target, sender: e.from, text: e.text, formatted: shownText(e.text, e.mentions), at: e.t, raw: e })),
-      events.on("reaction", (r) => onEvent({ kind: "reaction", chat: r.chat, messageId: r.target, sender: r.from, text: r.emoji, at: r.t, raw: r })),
-      events.on("revoke", (r) => onEvent({ kind: "delete", chat: r.chat, messageId: r.target, sender: r.from, at: r.t, raw: r })),
-      events.on("receipt", (r) => onEvent({ kind: "receipt", chat: r.chat, ...(r.ids[0] ? { messageId: r.ids[0] } : {}), sender: r.from, text: r.kind, at: r.t, raw: r })),
-      events.on("chatstate", (c) => onEvent({ kind: "typing", chat: c.chat, sender: c.from, text: c.state, active: c.state !== "paused", raw: c })),
+      events.on("edit", (e) => onEvent({ kind: "edit", chat: e.chat, messageId: e.target, sender: e.from, text: e.text, formatted: shownText(e.text, e.mentions), at: e.t, ...marked(e.thirdParty), raw: e })),
+      events.on("reaction", (r) => onEvent({ kind: "reaction", chat: r.chat, messageId: r.target, sender: r.from, text: r.emoji, at: r.t, ...marked(r.thirdParty), raw: r })),
+      events.on("revoke", (r) => onEvent({ kind: "delete", chat: r.chat, messageId: r.target, sender: r.from, at: r.t, ...marked(r.thirdParty), raw: r })),
+      events.on("receipt", (r) => onEvent({ kind: "receipt", chat: r.chat, ...(r.ids[0] ? { messageId: r.ids[0] } : {}), sender: r.from, text: r.kind, at: r.t, ...marked(r.third_party), raw: r })),
+      events.on("chatstate", (c) => onEvent({ kind: "typing", chat: c.chat, sender: c.from, text: c.state, active: c.state !== "paused", ...marked(c.third_party), raw: c })),
       events.on("presence", (p) => onEvent({ kind: "presence", sender: p.from, text: p.state, raw: p })),
       events.on("notification", (n) => onEvent(notificationEvent(n))),
       events.on("connection", (status) => onEvent({ kind: "other", text: status.kind, raw: status })),
@@ -164,6 +174,7 @@ export class WhatsappAgent implements UserAgent {
       ...(words !== undefined ? { formatted: shownText(words, m.content.mentions) } : {}),
       ...(media ? { media } : {}),
       at: m.t,
+      ...marked(m.thirdParty),
       raw: m,
     };
   }

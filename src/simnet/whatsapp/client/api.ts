@@ -17,6 +17,8 @@ import type {
   ChatState,
 } from "../protocol.js";
 
+import type { IdentityInfo, InteropSettings } from "../interop-protocol.js";
+
 export type { HistoryEntry } from "../protocol.js";
 
 export const readWhatsappError: ErrorReader = (body) => {
@@ -48,6 +50,23 @@ export interface RetryPolicy {
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 3, maxWaitMs: 5_000 };
 
+/**
+ * A request that may be repeated safely (reads, and sends keyed by their message id): retried
+ * after a 500 or 503, and after a 429 whose Retry-After is short.
+ */
+export async function retrying<T>(http: SimnetHttpClient, method: string, path: string, body?: unknown, retry: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await http.request<T>(method, path, body);
+    } catch (error) {
+      if (!(error instanceof SimnetRequestError) || attempt >= retry.attempts || ![429, 500, 503].includes(error.status)) throw error;
+      const waitMs = error.retryAfter !== undefined ? error.retryAfter * 1000 : 100 * 2 ** attempt;
+      if (waitMs > retry.maxWaitMs) throw error;
+      await sleep(waitMs);
+    }
+  }
+}
+
 export class WhatsappApi {
   readonly http: SimnetHttpClient;
 
@@ -59,21 +78,8 @@ export class WhatsappApi {
     this.http = new SimnetHttpClient({ baseUrl, ...(token ? { token } : {}), readError: readWhatsappError });
   }
 
-  /**
-   * A request that may be repeated safely (reads, and sends keyed by their message id): retried
-   * after a 500 or 503, and after a 429 whose Retry-After is short.
-   */
-  private async idempotent<T>(method: string, path: string, body?: unknown): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.http.request<T>(method, path, body);
-      } catch (error) {
-        if (!(error instanceof SimnetRequestError) || attempt >= this.retry.attempts || ![429, 500, 503].includes(error.status)) throw error;
-        const waitMs = error.retryAfter !== undefined ? error.retryAfter * 1000 : 100 * 2 ** attempt;
-        if (waitMs > this.retry.maxWaitMs) throw error;
-        await sleep(waitMs);
-      }
-    }
+  private idempotent<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return retrying(this.http, method, path, body, this.retry);
   }
 
   get baseUrl(): string {
@@ -96,11 +102,12 @@ export class WhatsappApi {
     await this.http.request("POST", "/v1/logout", {});
   }
 
-  settings(): Promise<{ third_party_chats: boolean }> {
+  settings(): Promise<InteropSettings> {
     return this.idempotent("GET", "/v1/settings");
   }
 
-  setSettings(settings: { third_party_chats: boolean }): Promise<{ third_party_chats: boolean }> {
+  /** The third-party chats settings; one left out keeps its value. Turning third-party chats off leaves every third-party chat. */
+  setSettings(settings: Partial<InteropSettings>): Promise<InteropSettings> {
     return this.idempotent("PUT", "/v1/settings", settings);
   }
 
@@ -110,6 +117,16 @@ export class WhatsappApi {
 
   async lookup(phones: string[]): Promise<{ input: string; exists: boolean; jid?: string; push_name?: string; about?: string }[]> {
     return (await this.http.request<{ results: [] }>("POST", "/v1/contacts/lookup", { phones })).results;
+  }
+
+  /** Third-party contacts the providers published, by handle (prefix) or name; for users who turned third-party chats on. */
+  async searchThirdParty(query: string): Promise<IdentityInfo[]> {
+    return (await this.idempotent<{ results: IdentityInfo[] }>("GET", `/v1/interop/contacts?q=${enc(query)}`)).results;
+  }
+
+  /** A direct chat with one third-party contact (found again if it exists), or a group with them and other users. */
+  startThirdPartyChat(spec: { kind: "direct" | "group"; subject?: string; third_party: { provider: string; id: string }[]; participants?: string[] }): Promise<ChatSummary> {
+    return this.http.request("POST", "/v1/interop/chats", spec);
   }
 
   async chats(): Promise<ChatSummary[]> {

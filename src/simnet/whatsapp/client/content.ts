@@ -7,10 +7,14 @@
 import { SimnetRequestError } from "../../client/http.js";
 import { LIMITS, userJid, type MediaKind } from "../protocol.js";
 
-/** A reply: the quoted message, who wrote it, and optionally a short preview of it. */
+/**
+ * A reply: the quoted message, who wrote it, and optionally a short preview of it. In a
+ * third-party chat a provider quotes by id only (it knows no phone JIDs), and a provider's copy
+ * of a reply carries the id only.
+ */
 export interface Quote {
   id: string;
-  participant: string;
+  participant?: string;
   preview?: string;
 }
 

@@ -68,6 +68,13 @@ function open(key: Buffer, sealed: Buffer, aad: Buffer): Buffer {
 /** What a payload is bound to, so the server cannot move it to another envelope or device. */
 export const payloadAad = (envelopeId: string, fromDevice: string, toDevice: string) => Buffer.from(`${envelopeId}|${fromDevice}|${toDevice}`);
 
+/**
+ * The same binding for a copy to or from a third-party provider's device, by the two devices'
+ * public keys: a provider knows users' devices by other names than their phone JIDs, and the
+ * keys are what both ends know alike.
+ */
+export const interopAad = (envelopeId: string, fromKey: string, toKey: string) => Buffer.from(`${envelopeId}|${fromKey}|${toKey}`);
+
 /** One device's pairwise keys with every other device, derived once and cached. */
 export class PairwiseCipher {
   private readonly derived = new Map<string, Buffer>();

@@ -5,6 +5,7 @@
  */
 import type { DeviceInfo } from "../protocol.js";
 import { parseDeviceJid } from "../protocol.js";
+import { isProviderDeviceJid } from "../interop-protocol.js";
 import type { WhatsappApi } from "./api.js";
 
 export class DeviceDirectory {
@@ -34,13 +35,16 @@ export class DeviceDirectory {
     this.chats.clear();
   }
 
-  /** The public key of a device, fetching its user's device list when not known yet. */
+  /**
+   * The public key of a device, fetching its user's device list when not known yet (a
+   * third-party provider's one device is asked for by its own JID).
+   */
   async keyOf(deviceJid: string): Promise<string | undefined> {
     const known = this.keys.get(deviceJid);
     if (known) return known;
-    const parsed = parseDeviceJid(deviceJid);
-    if (!parsed) return undefined;
-    for (const device of (await this.api.devices([parsed.user]))[parsed.user] ?? []) this.keys.set(device.jid, device.public_key);
+    const owner = isProviderDeviceJid(deviceJid) ? deviceJid : parseDeviceJid(deviceJid)?.user;
+    if (!owner) return undefined;
+    for (const device of (await this.api.devices([owner]))[owner] ?? []) this.keys.set(device.jid, device.public_key);
     return this.keys.get(deviceJid);
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { ChatStateStanza, MessageStanza, NotificationStanza, PresenceStanza, ReceiptStanza } from "../protocol.js";
 import type { MessageContent } from "./content.js";
+import type { ThirdPartyMark } from "../interop-protocol.js";
 import type { RealtimeStatus } from "./realtime.js";
 
 export interface Routed {
@@ -17,6 +18,8 @@ export interface Routed {
   fromMe: boolean;
   /** Server time, epoch milliseconds. */
   t: number;
+  /** Set when the sender is a third-party contact (someone from another network, through a provider). */
+  thirdParty?: ThirdPartyMark;
 }
 
 export interface IncomingMessage extends Routed {

@@ -7,7 +7,8 @@
  */
 import type { HistoryEntry, MessageStanza, NotificationStanza, ReceiptStanza } from "../protocol.js";
 import type { EnvelopeContent, MessageContent } from "./content.js";
-import { DecryptError, payloadAad, type PairwiseCipher } from "./crypto.js";
+import { DecryptError, interopAad, payloadAad, type PairwiseCipher } from "./crypto.js";
+import { isProviderDeviceJid } from "../interop-protocol.js";
 import type { DeviceDirectory } from "./directory.js";
 import type { Emitter } from "../../client/emitter.js";
 import type { Routed, WhatsappEvents } from "./events.js";
@@ -20,11 +21,12 @@ export interface IncomingContext {
   delivered(chat: string, id: string): void;
 }
 
-/** Decrypts one device copy of an envelope. */
+/** Decrypts one device copy of an envelope (a provider's copies are bound to the two keys). */
 export async function openEnvelope(context: IncomingContext, id: string, fromDevice: string, ciphertext: string): Promise<EnvelopeContent> {
   const key = await context.directory.keyOf(fromDevice);
   if (!key) throw new DecryptError(`no public key known for ${fromDevice}`);
-  const plaintext = context.cipher.decrypt(key, ciphertext, payloadAad(id, fromDevice, context.deviceJid));
+  const aad = isProviderDeviceJid(fromDevice) ? interopAad(id, key, context.cipher.publicKey) : payloadAad(id, fromDevice, context.deviceJid);
+  const plaintext = context.cipher.decrypt(key, ciphertext, aad);
   return JSON.parse(plaintext.toString("utf8")) as EnvelopeContent;
 }
 
@@ -39,7 +41,15 @@ async function onMessage(context: IncomingContext, stanza: MessageStanza): Promi
     context.events.emit("decrypt_error", { stanza, error });
     return;
   }
-  const routed = { id: stanza.id, chat: stanza.chat, from: stanza.from, fromDevice: stanza.from_device, fromMe: stanza.from_me, t: stanza.t };
+  const routed = {
+    id: stanza.id,
+    chat: stanza.chat,
+    from: stanza.from,
+    fromDevice: stanza.from_device,
+    fromMe: stanza.from_me,
+    t: stanza.t,
+    ...(stanza.third_party ? { thirdParty: stanza.third_party } : {}),
+  };
   const target = stanza.target ?? "";
   switch (stanza.kind) {
     case "message":

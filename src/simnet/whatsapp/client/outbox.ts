@@ -2,7 +2,9 @@
  * The sending half of a device: seals an envelope's content once per device of the chat (the
  * server says which, when the cached list is stale), and hands it over on the realtime socket,
  * on a passive socket opened for sending, or over HTTP; the client-chosen id makes a retry
- * over another path safe. Files are sealed under their own key and uploaded.
+ * over another path safe. Files are sealed under their own key and uploaded. In a third-party
+ * chat the provider's device gets a copy without phone numbers (provider-copy.ts), bound to the
+ * two devices' keys.
  */
 import { randomBytes } from "node:crypto";
 import { SimnetRequestError } from "../../client/http.js";
@@ -10,13 +12,31 @@ import type { FrameSocket } from "../../client/socket.js";
 import type { DeviceInfo, EnvelopeKind, MediaKind, OutgoingEnvelope, SendAck } from "../protocol.js";
 import type { WhatsappApi } from "./api.js";
 import type { EnvelopeContent, MediaRef } from "./content.js";
-import { encryptFile, payloadAad, type PairwiseCipher } from "./crypto.js";
+import { encryptFile, interopAad, payloadAad, type PairwiseCipher } from "./crypto.js";
+import { isProviderDeviceJid } from "../interop-protocol.js";
+import { phoneOf } from "../protocol.js";
+import { mentionedIn, providerCopy } from "./provider-copy.js";
 import type { DeviceDirectory } from "./directory.js";
 import type { WhatsappSession } from "./login.js";
 import { openPassive, type WhatsappRealtime } from "./realtime.js";
 import type { RequestTracker } from "./requests.js";
 
 export const newMessageId = () => `3EB0${randomBytes(9).toString("hex").toUpperCase()}`;
+
+/**
+ * Sends what `send` seals for the chat's devices as last known; when they changed since (the
+ * server refuses with `device_list_mismatch` and the right list), seals for that list and again.
+ */
+export async function withDeviceList<T>(known: () => Promise<DeviceInfo[]>, replace: (devices: DeviceInfo[]) => void, send: (devices: DeviceInfo[]) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send(await known());
+    } catch (error) {
+      if (!(error instanceof SimnetRequestError) || error.code !== "device_list_mismatch" || attempt >= 2) throw error;
+      replace((error.body as { error: { devices: DeviceInfo[] } }).error.devices);
+    }
+  }
+}
 
 export interface OutboxDeps {
   session: WhatsappSession;
@@ -37,30 +57,42 @@ export class Outbox {
   async send(chat: string, kind: EnvelopeKind, content: EnvelopeContent, extra: { id?: string | undefined; target?: string; reactionRemoved?: boolean }): Promise<SendAck> {
     const id = extra.id ?? newMessageId();
     const plaintext = Buffer.from(JSON.stringify(content));
-    for (let attempt = 0; ; attempt++) {
-      const devices = await this.deps.directory.forChat(chat);
-      const envelope: OutgoingEnvelope = {
-        id,
-        to: chat,
-        kind,
-        ...(extra.target !== undefined ? { target: extra.target } : {}),
-        ...(kind === "reaction" ? { reaction_removed: extra.reactionRemoved === true } : {}),
-        copies: this.seal(id, devices, plaintext),
-      };
-      try {
-        return await this.deliver(envelope);
-      } catch (error) {
-        // The chat's devices changed since they were cached: the server says which they are.
-        if (!(error instanceof SimnetRequestError) || error.code !== "device_list_mismatch" || attempt >= 2) throw error;
-        this.deps.directory.setChat(chat, (error.body as { error: { devices: DeviceInfo[] } }).error.devices);
-      }
-    }
+    const { directory } = this.deps;
+    return withDeviceList(
+      () => directory.forChat(chat),
+      (devices) => directory.setChat(chat, devices),
+      async (devices) =>
+        this.deliver({
+          id,
+          to: chat,
+          kind,
+          ...(extra.target !== undefined ? { target: extra.target } : {}),
+          ...(kind === "reaction" ? { reaction_removed: extra.reactionRemoved === true } : {}),
+          copies: await this.seal(id, devices, content, plaintext),
+        }),
+    );
   }
 
-  private seal(id: string, devices: DeviceInfo[], plaintext: Buffer): Record<string, string> {
+  private async seal(id: string, devices: DeviceInfo[], content: EnvelopeContent, plaintext: Buffer): Promise<Record<string, string>> {
+    const { cipher } = this.deps;
     const copies: Record<string, string> = {};
-    for (const device of devices) copies[device.jid] = this.deps.cipher.encrypt(device.public_key, plaintext, payloadAad(id, this.deps.session.deviceJid, device.jid));
+    let forProvider: Buffer | undefined;
+    for (const device of devices) {
+      if (isProviderDeviceJid(device.jid)) {
+        forProvider ??= Buffer.from(JSON.stringify(providerCopy(content, await this.names(mentionedIn(content)))));
+        copies[device.jid] = cipher.encrypt(device.public_key, forProvider, interopAad(id, cipher.publicKey, device.public_key));
+      } else {
+        copies[device.jid] = cipher.encrypt(device.public_key, plaintext, payloadAad(id, this.deps.session.deviceJid, device.jid));
+      }
+    }
     return copies;
+  }
+
+  /** The push names of mentioned people, which a provider's copy shows instead of their numbers. */
+  private async names(jids: string[]): Promise<Map<string, string>> {
+    if (jids.length === 0) return new Map();
+    const results = await this.deps.api.lookup(jids.map(phoneOf));
+    return new Map(results.flatMap((r) => (r.jid !== undefined && r.push_name !== undefined ? [[r.jid, r.push_name] as const] : [])));
   }
 
   /** The passive socket for sending while not connected, opened on first use. */
