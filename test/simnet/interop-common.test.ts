@@ -44,13 +44,8 @@ async function provider(network: SimulatedNetwork, options: { refuse?: (event: I
 /** A person on the network who turned third-party chats on (and, on WhatsApp, discovery by number). */
 async function optedIn(network: SimulatedNetwork, name: string): Promise<Person> {
   const person = await network.person(name);
-  await interopOf(person).setThirdPartyChats(true, { discoverableByPhone: true });
+  await person.agent.interop.setThirdPartyChats(true, { discoverableByPhone: true });
   return person;
-}
-
-function interopOf(person: Person) {
-  if (!person.agent.interop) throw new Error(`${person.agent.network}'s people facade has no interop side`);
-  return person.agent.interop;
 }
 
 const native = (id: string): InteropParticipant => ({ kind: "native", id });
@@ -88,7 +83,7 @@ describe.each(SIMNET_NETWORKS.map((network) => [network]))("the interoperability
     const p = await provider(network);
     const alice = await optedIn(network, "Alice");
     const aliceId = (await p.api.lookup(alice.handle))!.id;
-    await interopOf(alice).setThirdPartyChats(false);
+    await alice.agent.interop.setThirdPartyChats(false);
     await p.api.publishIdentity({ id: "mx.ivy", name: "Ivy", network: "matrix", handle: "ivy" });
     await expect(p.api.createChat({ kind: "direct", creator: "mx.ivy", members: [native(aliceId), identity("mx.ivy")] })).rejects.toThrow();
   });
@@ -144,10 +139,10 @@ describe.each(SIMNET_NETWORKS.map((network) => [network]))("the interoperability
     const p = await provider(network);
     const alice = await optedIn(network, "Alice");
     await p.api.publishIdentity({ id: "ms.max", name: "Max Mustermann", network: "messenger", handle: "max.m" });
-    const results = await interopOf(alice).searchThirdParty("max");
+    const results = await alice.agent.interop.searchThirdParty("max");
     const max = results.find((r) => r.id === "ms.max");
     expect(max).toMatchObject({ name: "Max Mustermann", network: "messenger" });
-    const started = await interopOf(alice).startThirdPartyChat({ kind: "direct", thirdParty: [{ provider: max!.provider, id: "ms.max" }] });
+    const started = await alice.agent.interop.startThirdPartyChat({ kind: "direct", thirdParty: [{ provider: max!.provider, id: "ms.max" }] });
     const made = await p.waitFor((e): e is Extract<InteropEvent, { type: "chat" }> => e.type === "chat" && e.chat.members.some((m) => m.kind === "third_party" && m.id === "ms.max"), "the new chat");
     expect(made.chat.creator.kind).toBe("native");
     await alice.agent.send(started.id, "hi Max");
@@ -208,7 +203,7 @@ describe.each(SIMNET_NETWORKS.map((network) => [network]))("the interoperability
     const { p, alice, aliceId, chat } = await directScene(id);
     await p.api.send(chat.id, "ig.ivy", { text: "before" }, "key-before");
     const aliceChat = (await alice.waitFor((e) => e.kind === "message" && e.text === "before", "the first message")).chat as string;
-    await interopOf(alice).setThirdPartyChats(false);
+    await alice.agent.interop.setThirdPartyChats(false);
     await p.waitFor((e): e is Extract<InteropEvent, { type: "opt_out" }> => e.type === "opt_out" && e.user === aliceId, "the opt-out");
     await expect(p.api.send(chat.id, "ig.ivy", { text: "after" }, "key-after")).rejects.toThrow();
     expect(await p.api.lookup(alice.handle)).toBeUndefined();

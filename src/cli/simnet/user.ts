@@ -6,7 +6,6 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import type { AgentEvent, UserAgent } from "../../simnet/client/agent.js";
-import type { InteropUserSide } from "../../simnet/client/interop.js";
 import type { SimnetNetworkId } from "../../simnet/core/network.js";
 import { SIMNET_KITS } from "../../simnet/networks.js";
 import { runCommand, UsageError } from "../failures.js";
@@ -30,11 +29,6 @@ interface Verb {
   args: string[];
   summary: string;
   run(agent: UserAgent, args: string[], options: UserOptions): Promise<unknown>;
-}
-
-function interopOf(agent: UserAgent): InteropUserSide {
-  if (!agent.interop) throw new UsageError(`${agent.network} has no third-party chats yet`);
-  return agent.interop;
 }
 
 /** `provider:id[,provider:id...]`, as `search-third-party` prints them. */
@@ -69,14 +63,14 @@ const VERBS: Record<string, Verb> = {
     summary: "turn third-party chats on or off (--by-phone: WhatsApp also lets others find you by number)",
     run: async (agent, [state], o) => {
       if (state !== "on" && state !== "off") throw new UsageError("usage: third-party on|off");
-      await interopOf(agent).setThirdPartyChats(state === "on", o.byPhone ? { discoverableByPhone: true } : {});
+      await agent.interop.setThirdPartyChats(state === "on", o.byPhone ? { discoverableByPhone: true } : {});
       return { third_party_chats: state };
     },
   },
   "search-third-party": {
     args: ["query"],
     summary: "find people from other networks by handle or name",
-    run: (agent, [query]) => interopOf(agent).searchThirdParty(query!),
+    run: (agent, [query]) => agent.interop.searchThirdParty(query!),
   },
   "start-third-party": {
     args: ["contacts"],
@@ -84,7 +78,7 @@ const VERBS: Record<string, Verb> = {
     run: (agent, [list], o) => {
       const thirdParty = thirdPartyContacts(list!);
       const group = thirdParty.length > 1 || o.title !== undefined;
-      return interopOf(agent).startThirdPartyChat({ kind: group ? "group" : "direct", thirdParty, ...(o.title !== undefined ? { title: o.title } : {}) });
+      return agent.interop.startThirdPartyChat({ kind: group ? "group" : "direct", thirdParty, ...(o.title !== undefined ? { title: o.title } : {}) });
     },
   },
   "approve-link": {

@@ -92,7 +92,7 @@ export interface AgentEvent {
 export interface UserAgent {
   readonly network: SimnetNetworkId;
   /** Third-party chats: the opt-in setting, finding people from other networks, starting chats with them. */
-  readonly interop?: InteropUserSide;
+  readonly interop: InteropUserSide;
   /** The user's id on the network (phone JID, numeric id...). */
   readonly userId: string;
   chats(): Promise<AgentChat[]>;
