@@ -133,7 +133,8 @@ export class Outbox {
           waitMs: Math.round(decision.waitMs),
           reason: (error as Error)?.message ?? String(error),
         });
-        store.recordAttempt(entry.id);
+        // A rate limit is the network pacing the bridge, not a failure: it uses up no attempts.
+        if (!decision.rateLimited) store.recordAttempt(entry.id);
         await this.announce(entry, decision);
         return { kind: "wait", ms: decision.waitMs };
       }

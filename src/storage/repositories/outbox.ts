@@ -6,6 +6,7 @@ export interface OutboxEntry {
   eventId: string;
   /** The Matrix event as the homeserver sent it. */
   event: Record<string, unknown>;
+  /** Failed attempts so far (rate limits not counted). */
   attempts: number;
   queuedAt: number;
   announced: boolean;

@@ -96,6 +96,20 @@ describe("Outbox", () => {
     expect(said.filter((s) => s.kind === "waiting")).toEqual([{ kind: "waiting", event: "$e1", detail: { waitMs: 15, rateLimited: true } }]);
   });
 
+  it("does not count rate limits against the attempts a transient failure gets", async () => {
+    const done: string[] = [];
+    let calls = 0;
+    const { outbox, portal, said } = setUp(async (_portal, e) => {
+      calls += 1;
+      if (calls <= 5) throw new NetworkError("rate_limited", "slow down", { retryAfterMs: 2 });
+      if (calls <= 7) throw new NetworkError("transient", "reset");
+      done.push(e.event_id);
+    });
+    outbox.enqueue(portal.id, event(1));
+    await until(() => done.length === 1, "the event after five rate limits and two failures");
+    expect(said.filter((s) => s.kind === "failed")).toEqual([]);
+  });
+
   it("gives up on a transient failure after the policy's attempts, tells the sender, and goes on with the next event", async () => {
     const done: string[] = [];
     const { outbox, portal, said } = setUp(async (_portal, e) => {
