@@ -14,6 +14,8 @@ const clock = new TestClock();
 const start = useMessenger(undefined, { now: clock.now });
 const startSmallFiles = useMessenger(createMessengerNetwork({ maxAttachmentBytes: 1024 }));
 const startSlowSends = useMessenger(createMessengerNetwork({ rateLimits: { sendsPerMinute: 2 } }));
+// Every message in the same millisecond: what a busy chat looks like to a watermark.
+const startFrozenClock = useMessenger(undefined, { now: () => 1_800_000_000_000 });
 afterEach(closeProviders);
 afterEach(() => {
   clock.offsetMs = 0;
@@ -128,6 +130,16 @@ describe("messenger third-party chats: acting as an identity", () => {
 });
 
 describe("messenger third-party chats: users' actions reach the provider", () => {
+  it("names the message a reader read, not one of their own sent in the same millisecond", async () => {
+    const world = await startFrozenClock();
+    const { provider, recorder, alice, chat, bobId } = await chatWithBob(world);
+    const mine = await provider.send(chat, "ig:bob", { text: "hi" }, "k1");
+    await alice.client.api.send(bobId, { text: "me too" });
+    await alice.client.api.markRead(bobId, { messageId: mine.id });
+    expect(await recorder.next("read")).toMatchObject({ chat, upTo: mine.id });
+  });
+
+
   it("delivers messages, replies, stickers, edits, reactions, unsends, reads and typing, in order", async () => {
     const world = await start();
     const { provider, recorder, alice, aliceId, chat, bobId } = await chatWithBob(world);

@@ -11,8 +11,8 @@ import { findSticker } from "../stickers.js";
 export interface Naming {
   /** A Messenger user or contact id as the provider knows that participant. */
   participant(id: string): WireInteropParticipant;
-  /** The latest message of the chat sent at or before `timestamp`. */
-  latestUpTo(chat: string, timestamp: number): string | undefined;
+  /** The latest message of the chat sent at or before `timestamp` by someone other than `reader`. */
+  latestUpTo(chat: string, timestamp: number, reader: string): string | undefined;
 }
 
 export function toInteropDelta(delta: DeltaBody, chat: string, actor: string, naming: Naming): InteropDelta | undefined {
@@ -41,7 +41,7 @@ export function toInteropDelta(delta: DeltaBody, chat: string, actor: string, na
     case "reaction":
       return { type: "reaction", chat_id: chat, message_id: delta.message_id, sender: by, emoji: delta.emoji };
     case "read_receipt": {
-      const upTo = naming.latestUpTo(chat, delta.watermark_timestamp);
+      const upTo = naming.latestUpTo(chat, delta.watermark_timestamp, actor);
       return upTo === undefined ? undefined : { type: "read", chat_id: chat, reader: by, up_to: upTo, watermark_timestamp: delta.watermark_timestamp };
     }
     case "thread_name":

@@ -35,7 +35,7 @@ export class InteropHub implements ThirdPartyRoute {
   constructor(private readonly stores: HubStores) {
     this.naming = {
       participant: (id) => this.participant(id),
-      latestUpTo: (chat, timestamp) => stores.messages.latestUpTo(chat, timestamp),
+      latestUpTo: (chat, timestamp, reader) => stores.messages.latestUpTo(chat, timestamp, reader),
     };
   }
 

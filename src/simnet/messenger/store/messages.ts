@@ -74,7 +74,7 @@ export class Messages {
     );
     this.deleteReaction = db.prepare<[string, string]>("DELETE FROM reactions WHERE message = ? AND account = ?");
     this.deleteReactions = db.prepare<[string]>("DELETE FROM reactions WHERE message = ?");
-    this.lastAt = db.prepare<[string, number], string>("SELECT id FROM messages WHERE thread = ? AND timestamp <= ? ORDER BY seq DESC LIMIT 1").pluck();
+    this.lastAt = db.prepare<[string, number, string], string>("SELECT id FROM messages WHERE thread = ? AND timestamp <= ? AND sender <> ? ORDER BY seq DESC LIMIT 1").pluck();
   }
 
   /** Stores the message and returns its id. A rolled-back insert leaves a gap in seq, harmlessly. */
@@ -108,9 +108,13 @@ export class Messages {
     return this.page.all(thread, beforeSeq, limit);
   }
 
-  /** The id of the thread's latest message sent at or before `timestamp`. */
-  latestUpTo(thread: string, timestamp: number): string | undefined {
-    return this.lastAt.get(thread, timestamp);
+  /**
+   * The id of the thread's latest message from someone other than `reader` sent at or before
+   * `timestamp`: a watermark says what the reader read, and their own messages sent in the same
+   * millisecond are not that.
+   */
+  latestUpTo(thread: string, timestamp: number, reader: string): string | undefined {
+    return this.lastAt.get(thread, timestamp, reader);
   }
 
   edit(message: MessageRow, text: string, mentions: WireMention[], at: number): void {
