@@ -25,11 +25,14 @@ export interface RetryDecision {
   rateLimited: boolean;
 }
 
+/** How long a rate limit that names no wait is waited out: long enough not to hammer the network. */
+export const UNNAMED_RATE_LIMIT_WAIT_MS = 5_000;
+
 /** The wait before attempt `attempts + 1`, or undefined when the failure is final. */
 export function retryDecision(error: unknown, attempts: number, policy: RetryPolicy = DEFAULT_RETRY): RetryDecision | undefined {
   const backoff = () => Math.min(policy.maxMs, policy.initialMs * 2 ** Math.max(0, attempts - 1)) * (0.5 + Math.random() / 2);
   if (error instanceof NetworkError && error.code === "rate_limited") {
-    return { waitMs: error.retryAfterMs ?? backoff(), rateLimited: true };
+    return { waitMs: error.retryAfterMs ?? UNNAMED_RATE_LIMIT_WAIT_MS, rateLimited: true };
   }
   const transient = (error instanceof NetworkError && error.code === "transient") || isTransientMatrixFailure(error);
   if (!transient || attempts >= policy.attempts) return undefined;

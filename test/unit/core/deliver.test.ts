@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { describeRefusal, retryDecision } from "../../../src/core/deliver.js";
+import { describeRefusal, retryDecision, UNNAMED_RATE_LIMIT_WAIT_MS } from "../../../src/core/deliver.js";
 import { NetworkError } from "../../../src/network/index.js";
 
 const policy = { attempts: 3, initialMs: 100, maxMs: 1_000 };
@@ -13,11 +13,10 @@ describe("retryDecision", () => {
     expect(retryDecision(limited, 500, policy)).toEqual({ waitMs: 42_000, rateLimited: true });
   });
 
-  it("backs off from a rate limit that names no wait, within the policy's bounds", () => {
-    const decision = retryDecision(new NetworkError("rate_limited", "slow down"), 1, policy);
-    expect(decision?.rateLimited).toBe(true);
-    expect(decision?.waitMs).toBeGreaterThanOrEqual(50);
-    expect(decision?.waitMs).toBeLessThanOrEqual(100);
+  it("waits a fixed while for a rate limit that names no wait, however many came before", () => {
+    for (const attempts of [1, 50]) {
+      expect(retryDecision(new NetworkError("rate_limited", "slow down"), attempts, policy)).toEqual({ waitMs: UNNAMED_RATE_LIMIT_WAIT_MS, rateLimited: true });
+    }
   });
 
   it("retries transient network failures with growing, capped, jittered waits until the attempts run out", () => {
