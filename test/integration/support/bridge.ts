@@ -90,24 +90,33 @@ export const isNoticeFrom = (sender: string, roomId: string, text: RegExp) => (e
   text.test(String(event.getContent()["body"]));
 
 /**
- * Opens a DM with the bot and waits until the bot has joined it and greeted. Waiting for the
- * greeting matters: a message sent within milliseconds of an appservice's join can miss the
- * appservice (synapse#8673, a stale cache).
+ * Opens a DM with the bot and waits until the bot has joined it, greeted, and answered a `ping`.
+ * The wait matters: a message sent soon after an appservice's join can miss the appservice
+ * (synapse#8673, a stale cache), even after the bot's greeting; a CI run lost a test's first
+ * command that way. So the room is ready once the bot has heard something in it, as a person
+ * who says hello first and gets no answer would say it again.
  */
 export async function openManagementRoom(client: MatrixClient, botUserId: string): Promise<string> {
   const { room_id: roomId } = await client.createRoom({ is_direct: true, invite: [botUserId], preset: "trusted_private_chat" as never });
   await waitForMembership(client, roomId, botUserId, "join", BRIDGE_WAIT_MS);
   await waitForEvent(client, isNoticeFrom(botUserId, roomId, /management room/), BRIDGE_WAIT_MS, "the bot's welcome");
-  return roomId;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await command(client, roomId, botUserId, "ping", /./, 5_000);
+      return roomId;
+    } catch (error) {
+      if (attempt >= 6) throw error;
+    }
+  }
 }
 
 /** Sends a command and waits for the bot's next notice that matches `answer` (not an earlier one). */
-export async function command(client: MatrixClient, roomId: string, botUserId: string, text: string, answer: RegExp): Promise<MatrixEvent> {
+export async function command(client: MatrixClient, roomId: string, botUserId: string, text: string, answer: RegExp, timeoutMs = BRIDGE_WAIT_MS): Promise<MatrixEvent> {
   const earlier = new Set(client.getRoom(roomId)?.getLiveTimeline().getEvents().map((event) => event.getId()) ?? []);
   const reply = waitForEvent(
     client,
     (event) => isNoticeFrom(botUserId, roomId, answer)(event) && !earlier.has(event.getId()),
-    BRIDGE_WAIT_MS,
+    timeoutMs,
     `the bot's answer to '${text}' matching ${answer}`,
   );
   await client.sendTextMessage(roomId, text);
