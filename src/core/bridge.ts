@@ -5,9 +5,10 @@
 import type { Config } from "../config/schema.js";
 import type { Logger } from "../logging/logger.js";
 import type { MatrixEvent } from "../matrix/events.js";
-import type { ChatInfo, LoginFlow, NetworkConnector, NetworkId, RemoteEvent } from "../network/index.js";
+import type { ChatInfo, LoginFlow, NetworkConnector, NetworkId, RemoteEvent, RemoteUserId } from "../network/index.js";
 import type { Storage } from "../storage/index.js";
 import type { LoginRecord } from "../storage/repositories/logins.js";
+import type { ForgetReport } from "../storage/repositories/remote-people.js";
 import { Ghosts } from "./ghosts.js";
 import { Logins, type ActiveLogin } from "./logins.js";
 import { MatrixEvents } from "./matrix-events.js";
@@ -183,6 +184,17 @@ export class BridgeCore {
     const portals = this.options.storage.portals.findByRoom(roomId).filter((p) => !login || p.network === login.record.network);
     for (const portal of portals) this.options.storage.portals.setRelay(portal.id, login?.record.id);
     return portals.length;
+  }
+
+  /**
+   * Erases what the bridge stores about one remote person (an admin's request). Matrix rooms and
+   * what Matrix users said stay; if the person writes again, they appear anew.
+   */
+  async forgetRemotePerson(network: NetworkId, remoteUserId: RemoteUserId): Promise<ForgetReport> {
+    const report = this.options.storage.remotePeople.forget(network, remoteUserId);
+    await this.ghosts.forget(network, remoteUserId);
+    this.options.logger.info("Forgot a remote person on an admin's request", { network, ...report });
+    return report;
   }
 
   portalsInRoom(roomId: string) {

@@ -88,6 +88,22 @@ export class Ghosts {
     return userId;
   }
 
+  /**
+   * Forgets the person's profile, as an admin's erase asks: it leaves memory, and the ghost's
+   * Matrix profile shows a neutral name and no picture. (The stored row is the caller's to
+   * delete, with the rest of what is stored about them.)
+   */
+  async forget(network: NetworkId, remoteUserId: RemoteUserId): Promise<void> {
+    this.known.delete(`${network}\u0000${remoteUserId}`);
+    const userId = this.userId(network, remoteUserId);
+    try {
+      await this.options.matrix.setDisplayName(userId, `Forgotten ${this.network(network).connector.displayName} user`);
+      await this.options.matrix.setAvatar(userId, "");
+    } catch (error) {
+      this.options.logger.warn("Could not clear a forgotten ghost's Matrix profile", { user: userId, error });
+    }
+  }
+
   /** The ghost's Matrix id, registered, with whatever profile it already has. */
   async ensureRegistered(userId: string): Promise<void> {
     if (this.registered.has(userId)) return;

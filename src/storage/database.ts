@@ -17,6 +17,7 @@ import { GhostRepository } from "./repositories/ghosts.js";
 import { LoginRepository } from "./repositories/logins.js";
 import { MessageRepository } from "./repositories/messages.js";
 import { OutboxRepository } from "./repositories/outbox.js";
+import { RemotePeopleRepository } from "./repositories/remote-people.js";
 import { PortalRepository } from "./repositories/portals.js";
 import { ReactionRepository } from "./repositories/reactions.js";
 import {
@@ -41,6 +42,7 @@ export interface Storage {
   readonly messages: MessageRepository;
   readonly reactions: ReactionRepository;
   readonly outbox: OutboxRepository;
+  readonly remotePeople: RemotePeopleRepository;
   /** Runs `work` in one SQLite transaction: all of its writes land, or none. */
   transaction<T>(work: () => T): T;
   schemaVersion(): number;
@@ -54,7 +56,7 @@ const BUSY_TIMEOUT_MS = 5000;
 class SqliteStorage implements Storage {
   readonly transactions: TransactionRepository;
   readonly managementRooms: ManagementRoomRepository;
-  private repositories: Partial<{ logins: LoginRepository; portals: PortalRepository; ghosts: GhostRepository; messages: MessageRepository; reactions: ReactionRepository; outbox: OutboxRepository }> = {};
+  private repositories: Partial<{ logins: LoginRepository; portals: PortalRepository; ghosts: GhostRepository; messages: MessageRepository; reactions: ReactionRepository; outbox: OutboxRepository; remotePeople: RemotePeopleRepository }> = {};
 
   constructor(
     readonly db: Database.Database,
@@ -88,6 +90,10 @@ class SqliteStorage implements Storage {
 
   get outbox(): OutboxRepository {
     return (this.repositories.outbox ??= new OutboxRepository(this.db));
+  }
+
+  get remotePeople(): RemotePeopleRepository {
+    return (this.repositories.remotePeople ??= new RemotePeopleRepository(this.db));
   }
 
   transaction<T>(work: () => T): T {

@@ -103,6 +103,29 @@ export function registerBridgeCommands(registry: CommandRegistry, core: BridgeCo
       },
     },
     {
+      name: "forget",
+      usage: "<network> <person>",
+      summary: "Admins: erase everything the bridge stores about one person on a network (their ghost's Matrix id, or their id there)",
+      requires: "admin",
+      async run(context) {
+        const network = parseNetwork(core, context.args[0]);
+        if (!isNetwork(network)) return context.reply({ text: network });
+        const given = context.args[1];
+        if (!given) return context.reply({ text: `Name the person: their ghost's Matrix id, or their id on ${NETWORK_NAMES[network]}.` });
+        const ghost = given.startsWith("@") ? core.ghosts.remoteUserOf(given) : undefined;
+        if (given.startsWith("@") && ghost?.network !== network) return context.reply({ text: `${given} is not a ${NETWORK_NAMES[network]} person this bridge knows.` });
+        const report = await core.forgetRemotePerson(network, ghost?.remoteUserId ?? given);
+        if (report.ghosts + report.directChats + report.messages + report.reactions === 0) {
+          return context.reply({ text: `Nothing is stored about ${given} on ${NETWORK_NAMES[network]}.` });
+        }
+        await context.reply({
+          text:
+            `Forgot ${given} on ${NETWORK_NAMES[network]}: ${report.ghosts ? "their profile, " : ""}${report.directChats} direct chat(s) with everything stored for them, ` +
+            `${report.messages} other message(s) and ${report.reactions} reaction(s). The Matrix rooms stay; if they write again, they appear anew.`,
+        });
+      },
+    },
+    {
       name: "sync",
       usage: "[network]",
       summary: "Bring in your chats and contacts as rooms",
