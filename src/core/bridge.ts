@@ -131,8 +131,10 @@ export class BridgeCore {
   async syncChats(login: ActiveLogin): Promise<{ chats: number; created: number }> {
     const chats = await login.session.listChats();
     let created = 0;
+    // Someone in several groups is looked up once per sync.
+    const refreshed = new Set<string>();
     for (const chat of chats) {
-      await this.refreshProfiles(login, chat);
+      await this.refreshProfiles(login, chat, refreshed);
       const portal = this.options.storage.portals.ensure(portalKey(login.record.network, chat, login), chat.kind);
       this.options.storage.portals.addMember(portal.id, login.record.id);
       await this.queue.run(`portal:${portal.id}`, async () => {
@@ -148,10 +150,11 @@ export class BridgeCore {
     return { chats: chats.length, created };
   }
 
-  private async refreshProfiles(login: ActiveLogin, chat: ChatInfo): Promise<void> {
+  private async refreshProfiles(login: ActiveLogin, chat: ChatInfo, refreshed: Set<string>): Promise<void> {
     const network = login.record.network;
     for (const member of chat.members) {
-      if (member.id === login.record.remoteUserId) continue;
+      if (member.id === login.record.remoteUserId || refreshed.has(member.id)) continue;
+      refreshed.add(member.id);
       try {
         const user = chat.peer?.id === member.id ? chat.peer : await login.session.getUser(member.id);
         await this.ghosts.ensure(network, user);
@@ -192,7 +195,8 @@ export class BridgeCore {
    */
   async forgetRemotePerson(network: NetworkId, remoteUserId: RemoteUserId): Promise<ForgetReport> {
     const report = this.options.storage.remotePeople.forget(network, remoteUserId);
-    await this.ghosts.forget(network, remoteUserId);
+    // Only a ghost that existed has a profile to clear; a mistyped id must not touch anyone's.
+    if (report.ghosts > 0) await this.ghosts.forget(network, remoteUserId);
     this.options.logger.info("Forgot a remote person on an admin's request", { network, ...report });
     return report;
   }

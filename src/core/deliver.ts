@@ -1,6 +1,6 @@
 /**
  * When to try a Matrix event on the network again. A dropped connection, a 5xx or a homeserver
- * that is briefly away is tried again with backoff and jitter, for a few minutes; a rate limit
+ * that is briefly away is tried again with backoff and jitter, for a minute or two; a rate limit
  * is waited out for as long as the network asks, however often it asks, because the event is
  * queued durably (core/outbox.ts) and holds up nothing but the portal's later events. Anything
  * else is final. The same idempotency key goes with every attempt, so a retry of a send that did
@@ -16,7 +16,7 @@ export interface RetryPolicy {
   maxMs: number;
 }
 
-/** About three minutes of trying before a network outage ends in a notice. */
+/** One to two minutes of trying (nine jittered waits) before a network outage ends in a notice. */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 10, initialMs: 500, maxMs: 30_000 };
 
 export interface RetryDecision {
@@ -56,7 +56,7 @@ export function describeRefusal(error: unknown, network: string): string {
     case "logged_out":
       return `Your ${network} login has ended; log in again in your management room.`;
     case "transient":
-      return `${network} kept failing for several minutes (${error.message}).`;
+      return `${network} kept failing for a minute or two (${error.message}).`;
     default:
       return `${network} refused it: ${error.message}`;
   }

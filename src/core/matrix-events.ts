@@ -191,13 +191,14 @@ export class MatrixEvents {
     const sender = await this.senderFor(portal, event);
     if (!sender) return;
     const caps = sender.login.connector.capabilities;
+    // Paced before the message is built: building it may download a file, wasted if it must wait.
+    this.pace(sender.login, "send");
     const parsed = parseMatrixMessage(event.type, event.content, this.mentionResolver(portal));
     const message = await this.outgoing(portal, event, sender, parsed, caps);
     const replyTo = replyTargetOf(event.content);
     const target = replyTo ? storage.messages.findEvent(portal.id, portal.roomId, replyTo) : undefined;
     if (target && caps.replies) message.replyTo = { id: target.remoteId, sender: target.sender };
     const key = networkKey(portal.id, event.event_id);
-    this.pace(sender.login, "send");
     const result = await sender.login.session.send(portal.chatId, message, key);
     storage.transaction(() => {
       const base = { roomId: portal.roomId, eventId: event.event_id, sender: sender.login.record.remoteUserId, timestamp: result.timestamp };
@@ -324,7 +325,10 @@ export class MatrixEvents {
     if (typeof redacts !== "string") return;
     const reaction = storage.reactions.findEvent(portal.id, portal.roomId, redacts);
     const message = reaction ? undefined : storage.messages.findEvent(portal.id, portal.roomId, redacts);
-    if (!reaction && (!message || message.deleted || message.kind !== "message")) return;
+    // One Matrix event may be several remote messages (a caption); a retry goes on with those left.
+    const parts = message ? storage.messages.listEvent(portal.id, portal.roomId, message.eventId).map((part, index) => ({ part, index })) : [];
+    const left = parts.filter(({ part }) => !part.deleted);
+    if (!reaction && (!message || message.kind !== "message" || left.length === 0)) return;
     const sender = await this.senderFor(portal, event);
     if (!sender) return;
     const network = NETWORK_NAMES[portal.network];
@@ -346,10 +350,10 @@ export class MatrixEvents {
     if (caps.deletes.windowMs !== undefined && ageMs > caps.deletes.windowMs) {
       throw new Refusal(`Not deleted on ${network}: messages can be deleted for everyone only within ${hours(caps.deletes.windowMs)}, and this one is ${hours(ageMs)} old.`);
     }
-    const parts = storage.messages.listEvent(portal.id, portal.roomId, message.eventId).filter((part) => !part.deleted);
-    for (const [i, part] of parts.entries()) {
+    for (const { part, index } of left) {
       this.pace(sender.login, "action");
-      await sender.login.session.delete(portal.chatId, part.remoteId, i === 0 ? key : `${key}:${i}`);
+      // Each part keeps the key of its place, so a retry repeats nothing under another key.
+      await sender.login.session.delete(portal.chatId, part.remoteId, index === 0 ? key : `${key}:${index}`);
       storage.messages.markRemoteDeleted(portal.id, part.remoteId);
     }
   }

@@ -16,6 +16,7 @@ import { newestItemId } from "./ids.js";
 import { displayName } from "./incoming.js";
 import type { StoredSession } from "./stored-session.js";
 import { normaliseUsername } from "./users.js";
+import { minutes } from "../common/minutes.js";
 
 const CREDENTIAL_FIELDS: InputField[] = [
   { id: "username", label: "your Instagram username" },
@@ -34,11 +35,6 @@ function askCredentials(error?: string): LoginStep {
 
 export function deviceIdFor(deviceName: string, username: string): string {
   return `android-${createHash("sha256").update(`${deviceName}\n${username}`).digest("hex").slice(0, 16)}`;
-}
-
-function minutes(seconds: number): string {
-  const count = Math.max(1, Math.ceil(seconds / 60));
-  return `${count} minute${count === 1 ? "" : "s"}`;
 }
 
 type Submit = (code: string) => Promise<InstagramClient>;
@@ -125,7 +121,7 @@ export class InstagramLoginFlow implements LoginFlow {
       if (error.code === ERRORS.badPassword) return askCredentials("The password is not right. Send your username and password again.");
       if (error.code === ERRORS.invalidUser) return askCredentials("There is no Instagram account with that username. Send your username and password again.");
       if (error.status === 429) {
-        const wait = error.retryAfter !== undefined ? ` Try again in ${minutes(error.retryAfter)}.` : " Try again in a few minutes.";
+        const wait = error.retryAfter !== undefined ? ` Try again in ${minutes(error.retryAfter * 1000)}.` : " Try again in a few minutes.";
         return { type: "failed", reason: `Instagram limits how often an account may try to log in, and this one has tried too often.${wait}` };
       }
     }

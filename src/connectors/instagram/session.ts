@@ -34,6 +34,7 @@ import { resumeSession } from "../../simnet/instagram/client/login.js";
 import { RealtimeSendInterrupted, type InstagramRealtime } from "../../simnet/instagram/client/realtime.js";
 import { LIMITS, type IgInbox, type IgItem, type IgThread, type SendKind } from "../../simnet/instagram/protocol.js";
 import { EditRetries } from "../common/edit-retries.js";
+import { SavedMark } from "../common/saved-mark.js";
 import { SerialQueue } from "../common/serial-queue.js";
 import { groupChangeEvents } from "./changes.js";
 import { mapErrors, toNetworkError } from "./errors.js";
@@ -73,9 +74,9 @@ export class InstagramNetworkSession implements NetworkSession {
    * is new. Stored with the session; unknown only for a session stored before it was kept, and a
    * resync then offers the snapshot's recent history (the core recognises by id what it has).
    */
-  private lastItemId: string | undefined;
+  private readonly lastItem: SavedMark<string>;
   /** A thread patch waiting for the action-log item that names who changed the group. */
-  private pendingChange: { seqId: number | undefined; after: IgThread } | undefined;
+  private pendingChange: { after: IgThread } | undefined;
   /** Threads the bridge itself left, so their removal is the account's own leaving. */
   private readonly leaving = new Set<string>();
 
@@ -89,7 +90,7 @@ export class InstagramNetworkSession implements NetworkSession {
     // The network's address is configuration, not part of the login: it may move.
     const { lastItemId, ...session } = saved;
     this.client = resumeSession(url, session);
-    this.lastItemId = lastItemId;
+    this.lastItem = new SavedMark(lastItemId, (id) => sink.sessionChanged({ ...this.client.session, lastItemId: id } satisfies StoredSession), isLaterItem);
     this.viewer = { id: saved.userId, download: async (url) => (await this.client.download(url)).data };
   }
 
@@ -144,6 +145,7 @@ export class InstagramNetworkSession implements NetworkSession {
     this.stopping = true;
     await this.realtime?.close();
     await this.queue.idle();
+    this.lastItem.flush();
     this.client.http.close();
     if (!this.ended) this.current = "disconnected";
   }
@@ -222,7 +224,7 @@ export class InstagramNetworkSession implements NetworkSession {
   private afterHandled(update: PositionedEvent): void {
     if (update.type === "item") {
       this.cache.noteSender(update.item.item_id, update.item.user_id);
-      this.handedOver(update.item.item_id);
+      this.lastItem.note(update.item.item_id);
       if (update.item.item_type === "action_log" && this.pendingChange?.after.thread_id === update.threadId) {
         this.cache.remember(this.pendingChange.after);
         this.pendingChange = undefined;
@@ -232,14 +234,6 @@ export class InstagramNetworkSession implements NetworkSession {
       this.cache.forget(update.threadId);
       this.leaving.delete(update.threadId);
     }
-  }
-
-  /** Moves the resync position to a newer item and stores it with the session. */
-  private handedOver(itemId: string): void {
-    if (this.lastItemId !== undefined && !isLaterItem(itemId, this.lastItemId)) return;
-    this.lastItemId = itemId;
-    const stored: StoredSession = { ...this.client.session, lastItemId: itemId };
-    this.sink.sessionChanged({ ...stored });
   }
 
   private async convert(update: PositionedEvent): Promise<RemoteEvent[]> {
@@ -305,7 +299,7 @@ export class InstagramNetworkSession implements NetworkSession {
       return [];
     }
     // The action-log item that follows names who did it (see changes.ts).
-    this.pendingChange = { seqId: update.seqId, after: update.thread };
+    this.pendingChange = { after: update.thread };
     return [];
   }
 
@@ -348,7 +342,7 @@ export class InstagramNetworkSession implements NetworkSession {
    * after it, and a reconciliation cut short is done again from the same position.
    */
   private async reconcile(snapshot: IgInbox): Promise<void> {
-    const since = this.lastItemId;
+    const since = this.lastItem.current;
     const threads = since === undefined ? snapshot.inbox.threads : inboxThreads(this.client, snapshot);
     const handed: string[] = [];
     let quiet = 0;
@@ -367,7 +361,8 @@ export class InstagramNetworkSession implements NetworkSession {
       }
     }
     const newest = newestItemId(handed);
-    if (newest !== undefined) this.handedOver(newest);
+    if (newest !== undefined) this.lastItem.note(newest);
+    this.lastItem.flush();
     this.logger.info("Reconciled from Instagram's inbox after a resync", { since: since ?? "unknown", messages: handed.length });
   }
 

@@ -13,7 +13,7 @@ import type { ChatRef, IncomingBody, MessageEvent, RemoteEvent, TypingEvent } fr
 import { plainText } from "../../network/index.js";
 import type { MessengerApi } from "../../simnet/messenger/client/api.js";
 import type { DeltaEvent } from "../../simnet/messenger/client/realtime.js";
-import type { WireMessage } from "../../simnet/messenger/protocol.js";
+import { LIMITS, type WireMessage } from "../../simnet/messenger/protocol.js";
 import { attachmentFile, MEDIA_OF, pictureFile, stickerFile, type StickerCatalog } from "./files.js";
 import { chatKindOf } from "./ids.js";
 import { fromMessenger } from "./markup.js";
@@ -61,11 +61,17 @@ export async function messageEvent(ctx: IncomingContext, message: WireMessage, o
   };
 }
 
-/** The newest message of a thread sent at or before `watermark`. */
-async function messageAt(api: MessengerApi, thread: string, watermark: number): Promise<string | undefined> {
-  const { messages } = await api.messages(thread, { limit: 50 });
-  return messages.filter((m) => m.timestamp <= watermark).at(-1)?.id;
+/**
+ * The newest message of a thread sent at or before `watermark` by someone other than the
+ * reader: their own messages of the same millisecond are not what they read.
+ */
+async function messageAt(api: MessengerApi, thread: string, watermark: number, reader: string): Promise<string | undefined> {
+  const { messages } = await api.messages(thread, { limit: RECENT_PAGE });
+  return messages.filter((m) => m.timestamp <= watermark && m.sender_id !== reader).at(-1)?.id;
 }
+
+/** How far back a read watermark or a retried edit looks for its message. */
+export const RECENT_PAGE = LIMITS.maxPageSize;
 
 export function editId(messageId: string, editCount: number): string {
   return `${messageId}#edit${editCount}`;
@@ -83,7 +89,7 @@ export async function deltaEvent(ctx: IncomingContext, { delta, timestamp }: Del
     case "reaction":
       return delta.emoji === null ? { type: "reaction-removed", ...base, target: delta.message_id } : { type: "reaction", ...base, target: delta.message_id, emoji: delta.emoji };
     case "read_receipt": {
-      const target = await messageAt(ctx.api, delta.thread_id, delta.watermark_timestamp);
+      const target = await messageAt(ctx.api, delta.thread_id, delta.watermark_timestamp, delta.actor_id);
       return target === undefined ? undefined : { type: "receipt", ...base, timestamp: delta.watermark_timestamp, kind: "read", targets: [target] };
     }
     case "thread_created":

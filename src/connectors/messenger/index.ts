@@ -32,7 +32,7 @@ export function sessionFrom(stored: Record<string, unknown>): SavedSession {
   return { accessToken, sessionId, accountId };
 }
 
-/** The time of the newest message bridged, stored beside the session (see newest-seen.ts). */
+/** The time of the newest message bridged, stored beside the session (see common/saved-mark.ts). */
 export function newestSeenFrom(stored: Record<string, unknown>): number | undefined {
   const value = stored["newestSeen"];
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;

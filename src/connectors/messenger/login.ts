@@ -9,7 +9,9 @@ import { MessengerApi } from "../../simnet/messenger/client/api.js";
 import { MessengerHttp } from "../../simnet/messenger/client/http.js";
 import { completeTwoFactor, startLogin } from "../../simnet/messenger/client/login.js";
 import type { LoginSuccess, TwoFactorChallenge } from "../../simnet/messenger/protocol.js";
+import { retryAfterFrom } from "../common/errors.js";
 import { toNetworkError } from "./errors.js";
+import { minutes } from "../common/minutes.js";
 
 const CREDENTIALS = [
   { id: "email", label: "the email address of your Messenger account" },
@@ -36,14 +38,9 @@ function askCode(challenge: TwoFactorChallenge, error?: string): LoginStep {
   };
 }
 
-export function minutes(ms: number): string {
-  const count = Math.max(1, Math.ceil(ms / 60_000));
-  return `${count} minute${count === 1 ? "" : "s"}`;
-}
-
 function throttled(error: SimnetRequestError): LoginStep {
-  const seconds = error.retryAfter ?? (error.body as { error?: { retry_after_seconds?: unknown } } | undefined)?.error?.retry_after_seconds;
-  const wait = typeof seconds === "number" && Number.isFinite(seconds) ? ` Try again in ${minutes(seconds * 1000)}.` : " Try again later.";
+  const ms = retryAfterFrom(error, "retry_after_seconds");
+  const wait = ms !== undefined ? ` Try again in ${minutes(ms)}.` : " Try again later.";
   return { type: "failed", reason: `Messenger blocked logging in to this account for a while after too many wrong passwords or codes.${wait}` };
 }
 

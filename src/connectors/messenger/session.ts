@@ -5,7 +5,7 @@
  * the stream reconnects with jittered backoff, so Messenger delivers the delta again with
  * everything after it. Past the server's retention the stream resynchronises from a snapshot:
  * that is reported, and the messages sent since the newest one seen are handed over (resync.ts,
- * with the mark kept across restarts by newest-seen.ts).
+ * with the mark kept across restarts by common/saved-mark.ts).
  */
 import {
   NetworkError,
@@ -27,21 +27,21 @@ import {
 import { MessengerClient, type SavedSession } from "../../simnet/messenger/client/client.js";
 import type { DeltaEvent, MessengerRealtime, RealtimeEvents } from "../../simnet/messenger/client/realtime.js";
 import { EditRetries } from "../common/edit-retries.js";
+import { SavedMark } from "../common/saved-mark.js";
 import { SerialQueue } from "../common/serial-queue.js";
 import { OwnEchoes, threadImageKey, threadNameKey } from "./echoes.js";
 import { mapErrors, toNetworkError } from "./errors.js";
 import { realMimeType, StickerCatalog } from "./files.js";
 import { recentMessages } from "./history.js";
 import { offlineThreadingIdFor } from "./ids.js";
-import { deltaEvent, messageEvent, typingEvent, type IncomingContext } from "./incoming.js";
-import { NewestSeen } from "./newest-seen.js";
+import { deltaEvent, editId, messageEvent, RECENT_PAGE, typingEvent, type IncomingContext } from "./incoming.js";
 import { messagesSince } from "./resync.js";
 import { Lookups } from "./lookups.js";
 import { sendOutgoing, toThreadText } from "./outgoing.js";
 
 export interface SessionOptions {
   backoff?: { initialMs: number; maxMs: number };
-  /** The stored mark of the newest message handed over (see newest-seen.ts). */
+  /** The stored mark of the newest message handed over (see common/saved-mark.ts). */
   newestSeen?: number;
 }
 
@@ -62,7 +62,8 @@ export class MessengerNetworkSession implements NetworkSession {
   private stopping = false;
   private ended = false;
   private endedByCore = false;
-  private readonly newestSeen: NewestSeen;
+  /** The server time of the newest message handed to the core. */
+  private readonly newestSeen: SavedMark<number>;
   /** What the last resynchronisation lost, shown with the connection state from then on (`ping`). */
   private resynchronised: string | undefined;
 
@@ -78,7 +79,7 @@ export class MessengerNetworkSession implements NetworkSession {
     this.ctx = { api: this.client.api, stickers, self: session.accountId };
     this.lookups = new Lookups(this.client.api, session.accountId);
     const { accessToken, sessionId, accountId } = session;
-    this.newestSeen = new NewestSeen(options.newestSeen, (newestSeen) => sink.sessionChanged({ accessToken, sessionId, accountId, newestSeen }));
+    this.newestSeen = new SavedMark(options.newestSeen, (newestSeen) => sink.sessionChanged({ accessToken, sessionId, accountId, newestSeen }), (a, b) => a > b);
   }
 
   get remoteUserId(): RemoteUserId {
@@ -264,13 +265,13 @@ export class MessengerNetworkSession implements NetworkSession {
     return mapErrors(async () => {
       const wire = await toThreadText(this.client.api, chat, text);
       if (this.editRetries.triedBefore(key)) {
-        const { messages } = await this.client.api.messages(chat, { limit: 50 });
+        const { messages } = await this.client.api.messages(chat, { limit: RECENT_PAGE });
         const current = messages.find((m) => m.id === target);
-        if (current && current.edit_count > 0 && current.text === wire.text) return { id: `${current.id}#edit${current.edit_count}`, timestamp: current.edited_at ?? Date.now() };
+        if (current && current.edit_count > 0 && current.text === wire.text) return { id: editId(current.id, current.edit_count), timestamp: current.edited_at ?? Date.now() };
       }
       this.echoes.expect(`edit:${target}:${wire.text}`);
       const result = await this.client.api.edit(target, wire.text, wire.mentions);
-      return { id: `${result.message_id}#edit${result.edit_count}`, timestamp: result.edited_at };
+      return { id: editId(result.message_id, result.edit_count), timestamp: result.edited_at };
     });
   }
 

@@ -12,6 +12,7 @@ import { requestPairingCode, type PendingPairing, type WhatsappSession } from ".
 import { LIMITS, normalizePhone } from "../../simnet/whatsapp/protocol.js";
 import { toNetworkError } from "./errors.js";
 import { displayPhone } from "./ids.js";
+import { minutes } from "../common/minutes.js";
 
 const PHONE_FIELD = { id: "phone", label: "your phone number in international format, e.g. +1 555 123 4567" };
 
@@ -22,11 +23,6 @@ function askForPhone(error?: string): LoginStep {
     instructions: "Send the phone number of your WhatsApp account, with its country code. The bridge is linked to it as a companion device, like WhatsApp Web.",
     ...(error !== undefined ? { error } : {}),
   };
-}
-
-function minutes(ms: number): string {
-  const count = Math.max(1, Math.ceil(ms / 60_000));
-  return `${count} minute${count === 1 ? "" : "s"}`;
 }
 
 /** A refusal of the number itself: the person can type another. */

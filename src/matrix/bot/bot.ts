@@ -125,12 +125,13 @@ export class Bot {
     if (!line) return;
     const reply = (r: Reply) => this.options.matrix.sendNotice(roomId, r);
     const command = this.options.commands.get(line.name);
+    const allows = (level: PermissionLevel) => hasPermission(event.sender, this.options.permissions, level);
     if (!command) {
-      const meant = nearestCommand(line.name, this.options.commands.all().map((c) => c.name));
+      // As `help` does, only commands the sender may use are suggested.
+      const meant = nearestCommand(line.name, this.options.commands.all().filter((c) => allows(c.requires)).map((c) => c.name));
       await reply({ text: `That is not a command${meant ? `; did you mean '${meant}'?` : "."} Send help to see the commands.` });
       return;
     }
-    const allows = (level: PermissionLevel) => hasPermission(event.sender, this.options.permissions, level);
     if (!allows(command.requires)) {
       await reply({ text: `You need the '${command.requires}' permission to use '${command.name}'.` });
       return;

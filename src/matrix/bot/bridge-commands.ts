@@ -105,7 +105,7 @@ export function registerBridgeCommands(registry: CommandRegistry, core: BridgeCo
     {
       name: "forget",
       usage: "<network> <person>",
-      summary: "Admins: erase everything the bridge stores about one person on a network (their ghost's Matrix id, or their id there)",
+      summary: "Admins: erase everything the bridge stores about one person on a network (their ghost's Matrix id, or their id as stored)",
       requires: "admin",
       async run(context) {
         const network = parseNetwork(core, context.args[0]);

@@ -14,6 +14,11 @@ const FIRST_CONTACT_ID = 900_000_000_000_001;
 /** Providers: 16 digits, like an app id. */
 const FIRST_PROVIDER_ID = 5_000_000_000_000_001;
 
+/** Whether an id is in the contacts' range (cheap: no lookup for the ordinary accounts). */
+export function isContactId(id: string): boolean {
+  return id.length === 15 && id >= String(FIRST_CONTACT_ID);
+}
+
 export class IdAllocator {
   private readonly bump;
 

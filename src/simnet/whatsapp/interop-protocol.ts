@@ -12,11 +12,9 @@
 
 export const INTEROP_SERVER = "interop";
 
-const PROVIDER_ID = /^p[0-9a-f]{16}$/;
 const PROVIDER_DEVICE_JID = /^p[0-9a-f]{16}@interop$/;
 const IDENTITY_JID = /^t[0-9a-f]{16}@interop$/;
 const DIRECT_CHAT_ID = /^d[0-9a-f]{16}@interop$/;
-const INTEROP_USER_ID = /^u[0-9a-f]{16}$/;
 const USER_DEVICE = /^(u[0-9a-f]{16}):(\d{1,3})$/;
 /** What a provider may call a third-party identity (its own choice). */
 export const THIRD_PARTY_ID = /^[A-Za-z0-9._:=-]{1,128}$/;
@@ -24,11 +22,9 @@ export const THIRD_PARTY_ID = /^[A-Za-z0-9._:=-]{1,128}$/;
 export const BADGES = ["whatsapp", "messenger", "instagram", "matrix"] as const;
 export type Badge = (typeof BADGES)[number];
 
-export const isProviderId = (value: string) => PROVIDER_ID.test(value);
 export const isProviderDeviceJid = (jid: string) => PROVIDER_DEVICE_JID.test(jid);
 export const isIdentityJid = (jid: string) => IDENTITY_JID.test(jid);
 export const isDirectChatId = (id: string) => DIRECT_CHAT_ID.test(id);
-export const isInteropUserId = (id: string) => INTEROP_USER_ID.test(id);
 
 /** The one device a provider has: all its identities share its key. */
 export const providerDeviceJid = (providerId: string) => `${providerId}@${INTEROP_SERVER}`;

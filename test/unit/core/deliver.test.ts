@@ -49,7 +49,7 @@ describe("describeRefusal", () => {
   it("puts the network's reason in one sentence a user can act on", () => {
     expect(describeRefusal(new NetworkError("too_large", "16 MB max"), "WhatsApp")).toBe("It is too large for WhatsApp: 16 MB max");
     expect(describeRefusal(new NetworkError("logged_out", "x"), "WhatsApp")).toContain("log in again");
-    expect(describeRefusal(new NetworkError("transient", "reset"), "WhatsApp")).toContain("several minutes");
+    expect(describeRefusal(new NetworkError("transient", "reset"), "WhatsApp")).toContain("a minute or two");
     expect(describeRefusal(new Error("ECONNREFUSED"), "WhatsApp")).toBe("WhatsApp could not be reached (ECONNREFUSED).");
   });
 });

@@ -6,8 +6,8 @@
  * change is checked before it is written, so no transaction rolls back a cached row.
  */
 import type { SimnetDatabase } from "../../core/database.js";
-import type { IdAllocator } from "../ids.js";
 import type { ThirdPartyNetwork, WireIdentity, WireThirdParty } from "../protocol.js";
+import { isContactId, type IdAllocator } from "../ids.js";
 
 export interface IdentityRow {
   contact: string;
@@ -80,6 +80,8 @@ export class Identities {
 
   /** A contact by its Messenger id, removed or not; undefined for any other id. */
   contact(id: string): IdentityRow | undefined {
+    // Every delta of a third-party chat asks this of each member: ordinary accounts answer here.
+    if (!isContactId(id)) return undefined;
     let row = this.cache.get(id);
     if (!row) {
       row = this.byContact.get(id);

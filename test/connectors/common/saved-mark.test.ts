@@ -1,11 +1,13 @@
 import { describe, expect, it } from "@jest/globals";
-import { NewestSeen } from "../../../src/connectors/messenger/newest-seen.js";
+import { SavedMark } from "../../../src/connectors/common/saved-mark.js";
 
-describe("the newest message seen, kept with the login", () => {
+const later = (a: number, b: number) => a > b;
+
+describe("the mark of what was handed over, kept with the login", () => {
   it("is saved at once, then at most every 30 seconds, and on flush only when it moved", () => {
     let now = 1_000_000;
     const saved: number[] = [];
-    const mark = new NewestSeen(undefined, (value) => saved.push(value), () => now);
+    const mark = new SavedMark<number>(undefined, (value: number) => saved.push(value), later, () => now);
     mark.note(10);
     mark.note(20);
     now += 29_999;
@@ -24,7 +26,7 @@ describe("the newest message seen, kept with the login", () => {
 
   it("starts from the stored mark and does not save it again", () => {
     const saved: number[] = [];
-    const mark = new NewestSeen(500, (value) => saved.push(value));
+    const mark = new SavedMark<number>(500, (value: number) => saved.push(value), later);
     mark.flush();
     mark.note(400);
     expect(saved).toEqual([]);
