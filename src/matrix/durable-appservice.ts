@@ -57,6 +57,8 @@ export class DurableAppService extends AppService {
     this.homeserverToken = Buffer.from(options.homeserverToken);
     this.transactions = options.transactions;
     this.log = options.logger;
+    // MSC2659: the homeserver's half of the ping the bridge asks for at start-up (homeserver-check.ts).
+    this.expressApp.post("/_matrix/app/v1/ping", (req: Request, res: Response) => this.handlePing(req, res));
     // Express's default answer to a body it cannot parse is an HTML page plus a stack trace on
     // stderr; a JSON error and one log line say the same without the noise.
     this.expressApp.use((error: { status?: number; message?: string }, _req: unknown, res: Response, _next: unknown) => {
@@ -109,11 +111,15 @@ export class DurableAppService extends AppService {
     return given.length === this.homeserverToken.length && timingSafeEqual(given, this.homeserverToken);
   }
 
+  /** Answers 403 to anyone but the homeserver. */
+  private admitted(req: Request, res: Response): boolean {
+    if (this.isFromHomeserver(req)) return true;
+    res.status(403).send({ errcode: "M_FORBIDDEN", error: "Bad token supplied" });
+    return false;
+  }
+
   private async handleTransaction(req: Request, res: Response): Promise<void> {
-    if (!this.isFromHomeserver(req)) {
-      res.status(403).send({ errcode: "M_FORBIDDEN", error: "Bad token supplied" });
-      return;
-    }
+    if (!this.admitted(req, res)) return;
     const txnId = String(req.params["txnId"] ?? "");
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (this.stopping) {
@@ -166,6 +172,13 @@ export class DurableAppService extends AppService {
 
   private dispatch(name: "event" | "ephemeral", event: Record<string, unknown>): Promise<unknown>[] {
     return (this.listeners(name) as Listener[]).map((listener) => Promise.resolve().then(() => listener(event)));
+  }
+
+  private handlePing(req: Request, res: Response): void {
+    if (!this.admitted(req, res)) return;
+    const body = (req.body ?? {}) as { transaction_id?: unknown };
+    this.log.debug("Pinged by the homeserver", { transactionId: body.transaction_id });
+    res.status(200).send({});
   }
 
   private async handleHealth(_req: Request, res: Response): Promise<void> {

@@ -71,3 +71,48 @@ export async function checkRegistrationLoaded(options: HomeserverCheckOptions): 
       "if you regenerated its tokens, give the homeserver the new file.",
   );
 }
+
+export interface PingOptions {
+  homeserverUrl: string;
+  asToken: string;
+  appserviceId: string;
+  /** Where the registration tells the homeserver to push events, for the warning. */
+  appserviceUrl: string;
+  logger: Logger;
+}
+
+/**
+ * Asks the homeserver to ping this bridge (MSC2659, Matrix 1.7). Besides proving that events can
+ * reach the bridge, a successful ping makes Synapse retry at once what it queued while the bridge
+ * was away, instead of after its backoff, which grows to minutes during a long outage.
+ * A failure is only logged: the bridge can still act on Matrix, and the homeserver will retry.
+ * Resolves to whether the homeserver reached the bridge.
+ */
+export async function pingFromHomeserver(options: PingOptions): Promise<boolean> {
+  const url = `${options.homeserverUrl}/_matrix/client/v1/appservice/${encodeURIComponent(options.appserviceId)}/ping`;
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${options.asToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ transaction_id: `crosschat-start-${Date.now()}` }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const body = (await response.json().catch(() => ({}))) as { duration_ms?: number; errcode?: string; error?: string };
+    if (response.ok) {
+      options.logger.info("The homeserver reaches the bridge", { durationMs: body.duration_ms });
+      return true;
+    }
+    if (body.errcode === "M_UNRECOGNIZED" || response.status === 404) {
+      options.logger.debug("The homeserver has no appservice ping endpoint (before Matrix 1.7)");
+      return false;
+    }
+    options.logger.warn(
+      `The homeserver cannot reach the bridge at ${options.appserviceUrl} (the registration's url, from appservice.public_url): ` +
+        `${body.errcode ?? `HTTP ${response.status}`} ${body.error ?? ""}`.trim() +
+        ". Events from Matrix will not arrive until it can.",
+    );
+  } catch (error) {
+    options.logger.warn("Could not ask the homeserver to ping the bridge", { reason: describe(error) });
+  }
+  return false;
+}

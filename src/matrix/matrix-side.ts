@@ -6,7 +6,7 @@
 import { AppServiceRegistration, Bridge, type Intent } from "matrix-appservice-bridge";
 import type { Config } from "../config/schema.js";
 import type { Logger } from "../logging/logger.js";
-import { checkRegistrationLoaded, waitForHomeserver } from "./homeserver-check.js";
+import { checkRegistrationLoaded, pingFromHomeserver, waitForHomeserver } from "./homeserver-check.js";
 import { DurableAppService, type TransactionLog } from "./durable-appservice.js";
 import type { Registration } from "./registration.js";
 
@@ -67,7 +67,10 @@ export class MatrixSide {
     return `@${this.options.config.appservice.bot.localpart}:${this.options.config.homeserver.domain}`;
   }
 
-  /** Connects to the homeserver, makes sure the bot exists with its profile, then listens. */
+  /**
+   * Connects to the homeserver, makes sure the bot exists with its profile, then listens and has
+   * the homeserver ping it, which also ends any backoff it built up while the bridge was away.
+   */
   async start(): Promise<void> {
     const { appservice: settings } = this.options.config;
     const check = {
@@ -85,6 +88,13 @@ export class MatrixSide {
     await bot.ensureProfile(settings.bot.displayname, settings.bot.avatar);
     await this.bridge.listen(settings.port, settings.bind_address, 10, this.appservice);
     this.listening = true;
+    await pingFromHomeserver({
+      homeserverUrl: check.homeserverUrl,
+      asToken: check.asToken,
+      appserviceId: this.options.registration.id,
+      appserviceUrl: this.options.registration.url ?? "(none)",
+      logger: this.options.logger,
+    });
   }
 
   /** Answers new transactions with 503 (the homeserver retries them later), finishes the

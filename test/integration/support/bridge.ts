@@ -14,7 +14,7 @@ import { readRegistrationFile } from "../../../src/matrix/registration-file.js";
 import { createTestUser, waitForEvent, waitForMembership, type TestUser } from "../../support/matrix-user.js";
 import { testConfig, type DeepPartial, type ConfigInput } from "../../support/test-config.js";
 
-/** Synapse backs off from an appservice that was down; the first event after a restart can take seconds. */
+/** How long a test waits for the bridge to act: generous, since a loaded CI machine is slow. */
 export const BRIDGE_WAIT_MS = 30_000;
 
 const registration = () => readRegistrationFile(process.env["CROSSCHAT_TEST_REGISTRATION"] as string);
@@ -23,8 +23,8 @@ export interface RunningBridge {
   app: App;
   config: Config;
   logs: string[];
-  /** Stops the daemon cleanly and starts it again on the same database. */
-  restart(): Promise<void>;
+  /** Stops the daemon cleanly and starts it again on the same database, doing `whileDown` between. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -56,8 +56,9 @@ export async function startBridge(overrides: DeepPartial<ConfigInput> = {}): Pro
     app: await boot(),
     config,
     logs,
-    async restart() {
+    async restart(whileDown) {
       await bridge.app.stop();
+      await whileDown?.();
       bridge.app = await boot();
     },
     async stop() {

@@ -82,6 +82,19 @@ describe("the durable appservice endpoint", () => {
     expect(seen).toEqual([]);
   });
 
+  it("answers the homeserver's ping (MSC2659), and only the homeserver's", async () => {
+    const ping = (token: string) =>
+      fetch(`${base}/_matrix/app/v1/ping`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ transaction_id: "t1" }),
+      });
+    const answered = await ping(TOKEN);
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toEqual({});
+    expect((await ping("wrong-token")).status).toBe(403);
+  });
+
   it("accepts the token as the deprecated access_token query parameter too", async () => {
     const response = await fetch(`${base}/_matrix/app/v1/transactions/q1?access_token=${TOKEN}`, {
       method: "PUT",
