@@ -1,9 +1,10 @@
 /**
  * The interoperability API's common promises (docs/simnet/interop.md), checked the same way on
- * every simulated network through the common provider face and the people facade: opt-in,
- * lookups that leak nothing, third-party chats both ways, every action as an identity,
- * redelivery of what the provider did not acknowledge, and opting out. Each network's own rules
- * and wire details are tested beside it, in test/simnet/<network>/interop*.test.ts.
+ * every simulated network through the common provider face and the people facade: opt-in (told
+ * to the provider, and listed for one that starts late), lookups that leak nothing, third-party
+ * chats both ways, every action as an identity, redelivery of what the provider did not
+ * acknowledge, and opting out. Each network's own rules and wire details are tested beside it,
+ * in test/simnet/<network>/interop*.test.ts.
  */
 import { afterEach, describe, expect, it } from "@jest/globals";
 import type { InteropEvent, InteropParticipant, InteropProvider } from "../../src/simnet/client/interop.js";
@@ -50,6 +51,18 @@ async function optedIn(network: SimulatedNetwork, name: string): Promise<Person>
 
 const native = (id: string): InteropParticipant => ({ kind: "native", id });
 const identity = (id: string): InteropParticipant => ({ kind: "third_party", id });
+type OptIn = Extract<InteropEvent, { type: "opt_in" }>;
+const isOptIn = (e: InteropEvent): e is OptIn => e.type === "opt_in";
+/** `user`'s opt-ins and opt-outs, oldest first. */
+const consentOf = (events: InteropEvent[], user: string) =>
+  events.flatMap((e) => (e.type === "opt_in" && e.user.id === user ? ["opt_in"] : e.type === "opt_out" && e.user === user ? ["opt_out"] : []));
+
+/** On WhatsApp a person's handle is their phone number, which must never reach a provider. */
+function expectNoPhoneNumber(id: SimnetNetworkId, people: Person[], received: unknown): void {
+  if (id !== "whatsapp") return;
+  const text = JSON.stringify(received);
+  for (const person of people) expect({ phone: person.handle, leaked: text.includes(person.handle.replace(/^\+/, "")) }).toEqual({ phone: person.handle, leaked: false });
+}
 const isMessage = (text: string) => (e: InteropEvent): e is Extract<InteropEvent, { type: "message" }> => e.type === "message" && e.body.text === text;
 
 /** Alice opted in; the provider publishes Ivy (from another network) and opens a direct chat between them. */
@@ -211,5 +224,55 @@ describe.each(SIMNET_NETWORKS.map((network) => [network]))("the interoperability
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(alice.events.some((e) => e.kind === "message" && e.text === "after")).toBe(false);
     expect(p.events.some(isMessage("still there?"))).toBe(false);
+  });
+
+  it("tells the provider once when someone opts in, by the id and name a lookup gives, and not again while they stay in", async () => {
+    const network = await simulatedNetwork(id);
+    const p = await provider(network);
+    const alice = await optedIn(network, "Alice");
+    const optIn = await p.waitFor(isOptIn, "Alice's opt-in");
+    expect(optIn.user).toEqual(await p.api.lookup(alice.handle));
+    expect(optIn.user.name).toBe("Alice");
+    // Turning on what is on (on WhatsApp, changing only discovery by number) tells nobody.
+    await alice.agent.interop.setThirdPartyChats(true, { discoverableByPhone: false });
+    await alice.agent.interop.setThirdPartyChats(true, { discoverableByPhone: true });
+    // The stream is ordered: once Bob's opt-in is there, anything more about Alice would be too.
+    const bob = await optedIn(network, "Bob");
+    await p.waitFor((e): e is OptIn => isOptIn(e) && e.user.name === "Bob", "Bob's opt-in");
+    expect(consentOf(p.events, optIn.user.id)).toEqual(["opt_in"]);
+    expectNoPhoneNumber(id, [alice, bob], p.events);
+  });
+
+  it("tells the provider of an opt-out and then of the opt-in again, under the same id", async () => {
+    const network = await simulatedNetwork(id);
+    const p = await provider(network);
+    const alice = await optedIn(network, "Alice");
+    const first = await p.waitFor(isOptIn, "Alice's opt-in");
+    await alice.agent.interop.setThirdPartyChats(false);
+    await alice.agent.interop.setThirdPartyChats(true, { discoverableByPhone: true });
+    const again = await p.waitFor((e): e is OptIn => isOptIn(e) && e !== first, "Alice's second opt-in");
+    expect(again.user).toEqual(first.user);
+    expect(again.at).toBeGreaterThanOrEqual(first.at);
+    expect(consentOf(p.events, first.user.id)).toEqual(["opt_in", "opt_out", "opt_in"]);
+  });
+
+  it("lists exactly the people opted in now for a provider that starts late, and tells it when one of them opts out", async () => {
+    const network = await simulatedNetwork(id);
+    const alice = await optedIn(network, "Alice");
+    const bob = await optedIn(network, "Bob");
+    const shy = await network.person("Shy");
+    const carol = await optedIn(network, "Carol");
+    await bob.agent.interop.setThirdPartyChats(false);
+    const p = await provider(network);
+    const listed = await p.api.optedIn();
+    expect(listed.map((user) => user.name).sort()).toEqual(["Alice", "Carol"]);
+    // The ids are the provider's own, the ones its lookups give.
+    expect(listed).toContainEqual(await p.api.lookup(carol.handle));
+    expectNoPhoneNumber(id, [alice, bob, shy, carol], listed);
+    // Alice was never looked up: the list alone is enough for her opt-out to reach the provider.
+    const aliceId = listed.find((user) => user.name === "Alice")!.id;
+    await alice.agent.interop.setThirdPartyChats(false);
+    await p.waitFor((e): e is Extract<InteropEvent, { type: "opt_out" }> => e.type === "opt_out" && e.user === aliceId, "Alice's opt-out");
+    expect((await p.api.optedIn()).map((user) => user.name)).toEqual(["Carol"]);
   });
 });

@@ -86,6 +86,8 @@ export type InteropEvent =
   | { type: "delete"; chat: InteropChatId; id: InteropMessageId; sender: InteropParticipant; at: number }
   | { type: "read"; chat: InteropChatId; upTo: InteropMessageId; reader: InteropParticipant; at: number }
   | { type: "typing"; chat: InteropChatId; who: InteropParticipant; typing: boolean }
+  /** The user turned third-party chats on (again): a provider may now find them and put them in chats. */
+  | { type: "opt_in"; user: InteropUser; at: number }
   /** The user turned third-party chats off: they left every interop chat, and nothing more flows to or from them. */
   | { type: "opt_out"; user: InteropUserId; at: number };
 
@@ -98,6 +100,11 @@ export interface InteropProvider {
    * anyone else, whether they exist or not.
    */
   lookup(handle: string): Promise<InteropUser | undefined>;
+  /**
+   * Every user who has third-party chats on now, whether or not they may be looked up by their
+   * handle: what a provider that starts late needs to catch up with `opt_in` events it missed.
+   */
+  optedIn(): Promise<InteropUser[]>;
   /** Publishes (or updates) a third-party identity; `remove` withdraws it from every chat. */
   publishIdentity(identity: ThirdPartyIdentity): Promise<void>;
   removeIdentity(id: ThirdPartyId): Promise<void>;

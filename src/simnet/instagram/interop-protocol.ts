@@ -122,6 +122,15 @@ export interface IgInteropActivity {
   sender: IgInteropParticipant;
   activity_status: 0 | 1;
 }
+/** A user who opted in, as a provider finds them: by pk (stable), with the names the app shows. */
+export interface IgInteropUser {
+  user_id: string;
+  username: string;
+  full_name: string;
+}
+export interface IgInteropOptIn extends IgInteropUser {
+  timestamp: number;
+}
 export interface IgInteropOptOut {
   user_id: string;
   timestamp: number;

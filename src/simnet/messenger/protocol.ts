@@ -380,6 +380,8 @@ export type InteropDelta =
   | { type: "unsend"; chat_id: string; message_id: string; sender: WireInteropParticipant; unsent_at: number }
   /** `up_to`: the latest message at or before the reader's new watermark. */
   | { type: "read"; chat_id: string; reader: WireInteropParticipant; up_to: string; watermark_timestamp: number }
+  /** The user turned third-party chats on (again); `name` is the one a lookup gives. */
+  | { type: "opt_in"; user_id: string; name: string }
   /** The user turned third-party chats off: they left every third-party chat. */
   | { type: "opt_out"; user_id: string };
 

@@ -1,8 +1,8 @@
 /**
  * What a logged-in device does with its account: who am I, device lists (with public keys, for
  * encrypting), unlinking devices, logging out, the profile, the "third-party chats" settings
- * (turning them off leaves every third-party chat), and looking up which phone numbers are on
- * WhatsApp.
+ * (turning them on tells every provider; off leaves every third-party chat), and looking up
+ * which phone numbers are on WhatsApp.
  */
 import { z } from "zod";
 import type { Router } from "../core/http.js";
@@ -16,6 +16,7 @@ import { isUserJid, LIMITS, normalizePhone, parseDeviceJid, userJid } from "./pr
 import { pushNameSchema } from "./registration.js";
 import { isProviderDeviceJid, type InteropSettings } from "./interop-protocol.js";
 import { optOut } from "./interop/departures.js";
+import { feedOptIn } from "./interop/feed.js";
 
 const settingsSchema = z
   .object({ third_party_chats: z.boolean().optional(), discoverable_by_phone: z.boolean().optional() })
@@ -84,6 +85,7 @@ export function accountRoutes(wa: Wa, routes: Router): void {
       const wasOn = wa.accounts.require(authed.user).third_party_chats;
       wa.accounts.setInteropSettings(authed.user, change);
       if (wasOn && change.third_party_chats === false) optOut(wa, authed.user);
+      if (!wasOn && change.third_party_chats === true) feedOptIn(wa, authed.user);
       const now = settingsOf(wa, authed.user);
       fanout(wa, [authed.user], "notification", () => ({ kind: "settings", ...now, t: wa.now() }), authed.session.id);
       return now;

@@ -45,6 +45,12 @@ export const INTEROP_LIMITS = {
   maxSearchResults: 50,
 } as const;
 
+/** A user as a provider knows them: an interop id and the push name, never the number. */
+export interface WireUser {
+  id: string;
+  name: string;
+}
+
 /** A member of a third-party chat as a provider sees it. */
 export type WireParticipant = { kind: "native"; id: string } | { kind: "third_party"; id: string };
 
@@ -118,6 +124,8 @@ export type ProviderNotification =
   | { kind: "chat"; chat: WireChat }
   | { kind: "members"; chat: string; added: WireParticipant[]; removed: WireParticipant[]; by: WireParticipant }
   | { kind: "title"; chat: string; title: string; by: WireParticipant }
+  /** `name`: the push name, as a lookup answers it. */
+  | { kind: "opt_in"; user: string; name: string }
   | { kind: "opt_out"; user: string };
 
 export type ProviderNotificationStanza = ProviderNotification & { type: "notification"; seq: number; t: number };

@@ -1,8 +1,9 @@
 /**
- * Third-party chats as Instagram's users meet them: the setting, off until turned on; lookups by
- * username that tell a provider nothing about who is not there or did not opt in; searching the
- * contacts providers published and starting chats with them from the app; seeing them with their
- * badge; and opting out, which takes a user out of every third-party chat at once.
+ * Third-party chats as Instagram's users meet them: the setting, off until turned on (and the
+ * provider told when it is); lookups by username that tell a provider nothing about who is not
+ * there or did not opt in; searching the contacts providers published and starting chats with
+ * them from the app; seeing them with their badge; and opting out, which takes a user out of
+ * every third-party chat at once.
  */
 import { describe, expect, it } from "@jest/globals";
 import type { AgentEvent } from "../../../src/simnet/client/agent.js";
@@ -64,6 +65,20 @@ describe("instagram third-party chats for users", () => {
     await h.admin.rename("alice", "alice.in.wonderland");
     expect(await p.api.lookup("alice")).toBeUndefined();
     expect((await p.api.lookup("alice.in.wonderland"))?.id).toBe(alice.userId);
+  });
+
+  it("an opt-in, the list of everyone opted in and a lookup carry username and full name alike; without a full name the username names the user", async () => {
+    const h = await Harness.start();
+    const p = await listeningProvider(h);
+    await h.account("nameless", { fullName: "" });
+    const nameless = await h.login("nameless");
+    await nameless.setThirdPartyChats(true);
+    const user = { id: nameless.userId, name: "nameless" };
+    expect((await p.until("opt_in")).user).toEqual(user);
+    expect(await p.api.optedIn()).toEqual([user]);
+    expect(await p.api.lookup("nameless")).toEqual(user);
+    const listed = await fetch(`${h.url}${INTEROP_API}/users/`, { headers: { authorization: `Bearer ${p.credentials.token}` } });
+    expect(await listed.json()).toMatchObject({ users: [{ user_id: nameless.userId, username: "nameless", full_name: "" }] });
   });
 
   it("people search the published contacts by handle or name and see them as users with a network badge", async () => {

@@ -1,6 +1,7 @@
 /**
- * Third-party chats on WhatsApp, consent and discovery: off by default, lookups that leak
- * nothing, ids that are never a phone number, opting out, and revoked providers.
+ * Third-party chats on WhatsApp, consent and discovery: off by default, opting in (told to every
+ * provider, whether discoverable by number or not), lookups that leak nothing, ids that are
+ * never a phone number, opting out, and revoked providers.
  */
 import { describe, expect, it } from "@jest/globals";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,7 +19,7 @@ import { whatsappSchema } from "../../../src/simnet/whatsapp/schema.js";
 import { FrameSocket } from "../../../src/simnet/client/socket.js";
 import { whatsappInteropKit, type WhatsappInteropCredentials } from "../../../src/simnet/whatsapp/client/interop.js";
 import { REALTIME_PATH } from "../../../src/simnet/whatsapp/protocol.js";
-import { connectProvider, interopIdOf, optedIn, publish, startInterop } from "./interop-support.js";
+import { connectProvider, eventLog, interopIdOf, optedIn, publish, startInterop } from "./interop-support.js";
 import { errorCode, nextPhone, record, registerPhone } from "./support.js";
 
 const phoneOf = (jid: string) => jid.split("@")[0] as string;
@@ -68,6 +69,40 @@ describe("whatsapp third-party chats: consent", () => {
     const elsewhere = await other.lookup(`+${phoneOf(alice.jid)}`);
     expect(elsewhere?.id).toMatch(/^u[0-9a-f]{16}$/);
     expect(elsewhere?.id).not.toBe(found?.id);
+  });
+
+  it("tells every provider of an opt-in and lists the user even without discovery by number, by id and push name in the clear; discovery alone changes nothing", async () => {
+    const { wa, provider, log, credentials } = await startInterop();
+    const other = await connectProvider(wa, (await whatsappInteropKit.registerProvider(wa.net.url, wa.net.adminToken, "another")) as WhatsappInteropCredentials);
+    const otherLog = eventLog();
+    await other.listen(otherLog.handler);
+    const alice = await optedIn(wa, "Alice", { discoverable: false });
+    const optIn = await log.waitFor("opt_in");
+    expect(optIn.user).toEqual({ id: expect.stringMatching(/^u[0-9a-f]{16}$/), name: "Alice" });
+    // Each provider by its own id for her.
+    const elsewhere = (await otherLog.waitFor("opt_in")).user;
+    expect(elsewhere).toEqual({ id: expect.stringMatching(/^u[0-9a-f]{16}$/), name: "Alice" });
+    expect(elsewhere.id).not.toBe(optIn.user.id);
+    expect(await provider.optedIn()).toEqual([optIn.user]);
+    expect(await provider.lookup(`+${phoneOf(alice.jid)}`)).toBeUndefined();
+    await alice.api.setSettings({ discoverable_by_phone: true });
+    expect(await provider.lookup(`+${phoneOf(alice.jid)}`)).toEqual(optIn.user);
+    await optedIn(wa, "Dave");
+
+    // The stream as it travels, from its start: a name is not content, so it goes unsealed, as in a lookup's answer.
+    await provider.close();
+    const socket = await FrameSocket.open(`${wa.net.url}${REALTIME_PATH}`);
+    const frames: Record<string, unknown>[] = [];
+    socket.onFrame((frame) => frames.push(frame));
+    socket.send({ type: "hello", token: credentials.token, after: 0 });
+    await socket.next((frame) => frame.type === "notification" && frame.name === "Dave");
+    await socket.close();
+    const notifications = frames.filter((frame) => frame.type === "notification");
+    expect(notifications).toEqual([
+      { type: "notification", seq: expect.any(Number), kind: "opt_in", user: optIn.user.id, name: "Alice", t: expect.any(Number) },
+      expect.objectContaining({ kind: "opt_in", name: "Dave" }),
+    ]);
+    expect(JSON.stringify(frames)).not.toContain(phoneOf(alice.jid));
   });
 
   it("limits lookups per provider, so nobody can walk the numbering plan", async () => {

@@ -104,7 +104,7 @@ describe("whatsapp third-party chats: delivery to the provider", () => {
     expect(await log.waitFor("reaction")).toMatchObject({ id: hers.id, sender: carolSender, emoji: "👍" });
     expect(await log.waitFor("read")).toMatchObject({ upTo: hers.id, reader: carolSender });
     expect(await log.waitFor("delete")).toMatchObject({ id: sent.id, sender: carolSender });
-    // In the order the network saw them.
-    expect(log.events.map((e) => e.type)).toEqual(["chat", "message", "message", "edit", "reaction", "read", "delete"]);
+    // In the order the network saw them, from Alice turning third-party chats on.
+    expect(log.events.map((e) => e.type)).toEqual(["opt_in", "chat", "message", "message", "edit", "reaction", "read", "delete"]);
   });
 });

@@ -222,7 +222,7 @@ describe("whatsapp third-party chats: encryption", () => {
     expect(log.events.some((e) => e.type === "message" && e.id === "3EB0000000000000000000AA")).toBe(false);
   });
 
-  it("never lets a phone number reach the provider: not in ids, names, stanzas or the decrypted contents of mentions, replies and contact cards", async () => {
+  it("never lets a phone number reach the provider: not in ids, names, opt-ins, the list of users, stanzas or the decrypted contents of mentions, replies and contact cards", async () => {
     const { wa, provider, log, credentials } = await startInterop();
     const alice = await optedIn(wa, "Alice", { discoverable: true });
     const bob: WhatsappClient = await optedIn(wa, "Bob", { discoverable: true });
@@ -231,7 +231,7 @@ describe("whatsapp third-party chats: encryption", () => {
     const found = await Promise.all(phones.map((phone) => provider.lookup(`+${phone}`)));
     const members = found.map((user) => ({ kind: "native" as const, id: user?.id ?? "" }));
     const group = await provider.createChat({ kind: "group", title: "Trip", creator: "carol", members });
-    const answers: unknown[] = [found, group, await provider.api.chatDevices(group.id)];
+    const answers: unknown[] = [found, group, await provider.api.chatDevices(group.id), await provider.optedIn()];
     const bobSees = record(bob, "message");
     await bob.connect();
     const bobs = await bob.sendText(group.id, "what time?");

@@ -1,7 +1,7 @@
 /** The Instagram simulation's client library: what a bridge connector, a test or a script imports. */
 export { InstagramAdminClient, type AdminAccount, type AdminChallenge, type AdminThirdPartyThread, type AdminThread, type NewAccount } from "./admin.js";
 export { InstagramAgent, itemText, toAgentEvent, toAgentMessage } from "./agent.js";
-export { InstagramInteropApi, type LookedUpUser, type ProviderItemAck, type ProviderState } from "./interop-api.js";
+export { InstagramInteropApi, type ProviderItemAck, type ProviderState } from "./interop-api.js";
 export { decodeInteropPatch } from "./interop-events.js";
 export { clientContextFor, instagramInteropKit, InstagramInteropProvider } from "./interop.js";
 export { InstagramInteropUser } from "./interop-user.js";

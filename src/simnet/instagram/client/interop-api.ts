@@ -11,6 +11,7 @@ import {
   type IgInteropIdentity,
   type IgInteropParticipant,
   type IgInteropThread,
+  type IgInteropUser,
   type SendKind,
 } from "../protocol.js";
 import { InstagramHttp, type RetryPolicy } from "./http.js";
@@ -22,12 +23,6 @@ const I = INTEROP_API;
 export interface ProviderState {
   provider_id: string;
   seq_id: number;
-}
-
-export interface LookedUpUser {
-  user_id: string;
-  username: string;
-  full_name: string;
 }
 
 export interface ProviderItemAck {
@@ -58,13 +53,18 @@ export class InstagramInteropApi implements RealtimeSession<ProviderState> {
   }
 
   /** An opted-in user by username; undefined for anyone else, whether they exist or not. */
-  async lookup(username: string): Promise<LookedUpUser | undefined> {
+  async lookup(username: string): Promise<IgInteropUser | undefined> {
     try {
-      return (await this.http.call<{ user: LookedUpUser }>("GET", `${I}/users/${path(username)}/`)).user;
+      return (await this.http.call<{ user: IgInteropUser }>("GET", `${I}/users/${path(username)}/`)).user;
     } catch (error) {
       if (error instanceof SimnetRequestError && error.code === "user_not_found") return undefined;
       throw error;
     }
+  }
+
+  /** Everyone who turned third-party chats on. */
+  async optedIn(): Promise<IgInteropUser[]> {
+    return (await this.http.call<{ users: IgInteropUser[] }>("GET", `${I}/users/`)).users;
   }
 
   async publishIdentity(identity: { third_party_id: string; name: string; network: IgInteropBadge; handle: string }): Promise<IgInteropIdentity> {

@@ -1,15 +1,17 @@
 /**
  * A provider's `/interop/...` patches turned into the common InteropEvent: users are native
- * participants by pk, identities third-party ones by the provider's own id, timestamps become
- * milliseconds, and files are fetched only when `download()` is called.
+ * participants by pk (named by their full name, or their username if they gave none),
+ * identities third-party ones by the provider's own id, timestamps become milliseconds, and
+ * files are fetched only when `download()` is called.
  */
-import type { InteropEvent, InteropIncomingBody, InteropParticipant } from "../../client/interop.js";
+import type { InteropEvent, InteropIncomingBody, InteropParticipant, InteropUser } from "../../client/interop.js";
 import {
   parseInteropPath,
   type IgInteropActivity,
   type IgInteropEdit,
   type IgInteropItem,
   type IgInteropMembersChange,
+  type IgInteropOptIn,
   type IgInteropOptOut,
   type IgInteropParticipant,
   type IgInteropReaction,
@@ -17,6 +19,7 @@ import {
   type IgInteropThread,
   type IgInteropTitleChange,
   type IgInteropUnsend,
+  type IgInteropUser,
   type IgPatch,
 } from "../protocol.js";
 
@@ -26,6 +29,10 @@ const ms = (micros: number) => Math.floor(micros / 1000);
 
 export function toParticipant(p: IgInteropParticipant): InteropParticipant {
   return "third_party_id" in p ? { kind: "third_party", id: p.third_party_id } : { kind: "native", id: p.user_id };
+}
+
+export function toInteropUser(user: IgInteropUser): InteropUser {
+  return { id: user.user_id, name: user.full_name || user.username };
 }
 
 export function toWireParticipant(p: InteropParticipant): IgInteropParticipant {
@@ -79,8 +86,11 @@ export function decodeInteropPatch(patch: IgPatch, download: Download): InteropE
       const activity = patch.value as IgInteropActivity;
       return { type: "typing", chat: path.threadId, who: toParticipant(activity.sender), typing: activity.activity_status === 1 };
     }
-    case "user":
-      return patch.op === "remove" ? { type: "opt_out", user: path.userId, at: ms((patch.value as IgInteropOptOut).timestamp) } : undefined;
+    case "user": {
+      if (patch.op === "remove") return { type: "opt_out", user: path.userId, at: ms((patch.value as IgInteropOptOut).timestamp) };
+      const optIn = patch.value as IgInteropOptIn;
+      return patch.op === "add" ? { type: "opt_in", user: toInteropUser(optIn), at: ms(optIn.timestamp) } : undefined;
+    }
     default:
       return undefined;
   }

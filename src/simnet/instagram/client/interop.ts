@@ -25,7 +25,7 @@ import type {
 import { LIMITS, type SendKind } from "../protocol.js";
 import { InstagramAdminClient } from "./admin.js";
 import { InstagramInteropApi, type ProviderState } from "./interop-api.js";
-import { decodeInteropPatch, toInteropChat, toWireParticipant } from "./interop-events.js";
+import { decodeInteropPatch, toInteropChat, toInteropUser, toWireParticipant } from "./interop-events.js";
 import { InstagramRealtime, startListening } from "./realtime.js";
 
 /** How each kind of file travels: the upload's media type and the item it makes. */
@@ -56,7 +56,11 @@ export class InstagramInteropProvider implements InteropProvider {
 
   async lookup(handle: string): Promise<InteropUser | undefined> {
     const user = await this.api.lookup(handle.replace(/^@/, ""));
-    return user && { id: user.user_id, name: user.full_name || user.username };
+    return user && toInteropUser(user);
+  }
+
+  async optedIn(): Promise<InteropUser[]> {
+    return (await this.api.optedIn()).map(toInteropUser);
   }
 
   async publishIdentity(identity: ThirdPartyIdentity): Promise<void> {

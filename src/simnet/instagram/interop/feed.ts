@@ -1,7 +1,7 @@
 /**
  * What a provider is told: one durable stream per provider (`provider:<id>`), read over the
- * ordinary realtime socket, of patches under `/interop/...`. Messaging, group changes and
- * opt-outs call in here inside their own transactions, so an event is stored exactly when the
+ * ordinary realtime socket, of patches under `/interop/...`. Messaging, group changes, opt-ins
+ * and opt-outs call in here inside their own transactions, so an event is stored exactly when the
  * change it reports is. A provider hears of a third-party chat of its own while one of its
  * identities is in it (and of the change that takes the last one out); typing goes live only.
  */
@@ -15,6 +15,7 @@ import {
   type IgInteropItem,
   type IgInteropMedia,
   type IgInteropMembersChange,
+  type IgInteropOptIn,
   type IgInteropOptOut,
   type IgInteropParticipant,
   type IgInteropReaction,
@@ -22,6 +23,7 @@ import {
   type IgInteropThread,
   type IgInteropTitleChange,
   type IgInteropUnsend,
+  type IgInteropUser,
   type IgPatch,
   type IgSharedMedia,
   type ServerFrame,
@@ -121,10 +123,20 @@ export class ProviderFeed {
     this.tell(threadId, () => [{ op: "replace", path: interopPaths.seen(threadId, by), value }]);
   }
 
+  /** Told to every provider: any of them may want to find the user now. */
+  optIn(user: IgInteropUser, providers: readonly string[]): void {
+    const value: IgInteropOptIn = { ...user, timestamp: micros(this.now()) };
+    this.tellAll(providers, { op: "add", path: interopPaths.user(user.user_id), value });
+  }
+
   /** Told to every provider: any of them may have looked the user up. */
   optOut(pk: string, providers: readonly string[]): void {
     const value: IgInteropOptOut = { user_id: pk, timestamp: micros(this.now()) };
-    for (const provider of providers) this.streams.append(providerStream(provider), "patch", [{ op: "remove", path: interopPaths.user(pk), value }]);
+    this.tellAll(providers, { op: "remove", path: interopPaths.user(pk), value });
+  }
+
+  private tellAll(providers: readonly string[], patch: IgPatch): void {
+    for (const provider of providers) this.streams.append(providerStream(provider), "patch", [patch]);
   }
 
   /** Typing is never stored: the frame for the provider's live sockets, if it is to hear of it. */

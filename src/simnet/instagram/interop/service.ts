@@ -3,24 +3,20 @@
  * belongs to one provider and holds users who turned third-party chats on and that provider's
  * identities; a direct one is one user and one identity, found again for the same pair; a group
  * needs three people, one of them a user, and is run by Instagram's group rules (its creator is
- * its admin). Turning the setting off takes the user out of every third-party chat at once and
- * tells every provider; removing an identity takes it out of every chat. What is done in these
- * chats (sends, edits, reactions...) is ordinary Messaging, per identity and its limits.
+ * its admin). Turning the setting on or off tells every provider, and off takes the user out of
+ * every third-party chat at once; removing an identity takes it out of every chat. What is done
+ * in these chats (sends, edits, reactions...) is ordinary Messaging, per identity and its limits.
  */
 import { badRequest } from "../../core/protocol-error.js";
+import type { Account } from "../accounts.js";
 import type { Instagram } from "../context.js";
 import type { Conversations } from "../conversations.js";
 import { notFound } from "../errors.js";
-import { paths, type IgInteropParticipant, type IgThread } from "../protocol.js";
+import { paths, type IgInteropParticipant, type IgInteropUser, type IgThread } from "../protocol.js";
 import { isThirdPartyPk, type Identity, type IdentitySpec } from "./identities.js";
 import { checkParticipants, notOptedIn } from "./joining.js";
 
-/** A user a provider may find: opted in, by current username. */
-export interface LookedUp {
-  pk: string;
-  username: string;
-  fullName: string;
-}
+const interopUser = (account: Account): IgInteropUser => ({ user_id: account.pk, username: account.username, full_name: account.fullName });
 
 export class ThirdPartyChats {
   constructor(
@@ -31,10 +27,10 @@ export class ThirdPartyChats {
   // The provider's side
 
   /** The same answer (nothing) for a username nobody has and for a user who did not opt in. */
-  lookup(username: string): LookedUp | undefined {
+  lookup(username: string): IgInteropUser | undefined {
     const account = this.ig.accounts.byUsername(username.replace(/^@/, ""));
     if (!account || !this.ig.optIns.isOptedIn(account.pk)) return undefined;
-    return { pk: account.pk, username: account.username, fullName: account.fullName };
+    return interopUser(account);
   }
 
   /** Publishes or updates an identity; a change of name, badge or handle reaches everyone who shares a chat with it. */
@@ -98,11 +94,12 @@ export class ThirdPartyChats {
 
   // The user's side
 
-  /** Turns third-party chats on or off; off takes the user out of every third-party chat and tells the providers. */
+  /** Turns third-party chats on or off, telling the providers; off takes the user out of every third-party chat. */
   setOptIn(pk: string, enabled: boolean): void {
     const { ig } = this;
     ig.transaction(() => {
-      if (!ig.optIns.set(pk, enabled) || enabled) return;
+      if (!ig.optIns.set(pk, enabled)) return;
+      if (enabled) return ig.feed.optIn(interopUser(ig.accounts.byPk(pk)!), ig.providers.activeIds());
       for (const threadId of ig.thirdPartyThreads.of(pk)) this.conversations.depart(pk, threadId);
       ig.feed.optOut(pk, ig.providers.activeIds());
     });

@@ -1,9 +1,9 @@
 /**
  * The interoperability API a provider calls, under /api/v1/interop/ with its `IGI:1:` token:
- * looking users up by username, publishing identities, opening and changing third-party chats,
- * and acting in them as an identity (`as`) with Instagram's own routes and rules: sends through
- * `threads/broadcast/<kind>/` (idempotent by client_context, limited per identity), reactions,
- * edits, unsends, seen markers and typing.
+ * looking users up by username (or listing everyone who opted in), publishing identities,
+ * opening and changing third-party chats, and acting in them as an identity (`as`) with
+ * Instagram's own routes and rules: sends through `threads/broadcast/<kind>/` (idempotent by
+ * client_context, limited per identity), reactions, edits, unsends, seen markers and typing.
  */
 import { z } from "zod";
 import type { HttpHandler, HttpRequest, Router } from "../../core/http.js";
@@ -62,6 +62,7 @@ export function interopProviderRoutes(routes: Router, ig: Instagram, chats: Thir
 
   routes
     .add("GET", `${I}/state/`, asProvider(ig, (provider) => ({ provider_id: provider, seq_id: ig.net.streams.latest(providerStream(provider)) })))
+    .add("GET", `${I}/users/`, asProvider(ig, () => ({ users: ig.optIns.users() })))
     .add(
       "GET",
       `${I}/users/:username/`,
@@ -69,7 +70,7 @@ export function interopProviderRoutes(routes: Router, ig: Instagram, chats: Thir
         const user = chats.lookup(params.username ?? "");
         // One answer, word for word, for nobody and for someone who did not opt in.
         if (!user) throw notFound("user_not_found", "User not found.");
-        return { user: { user_id: user.pk, username: user.username, full_name: user.fullName } };
+        return { user };
       }),
     )
     .add(

@@ -90,6 +90,8 @@ export function toInteropEvent(delta: InteropDelta, at: number, download: Downlo
       return { type: "delete", chat: delta.chat_id, id: delta.message_id, sender: delta.sender, at: delta.unsent_at };
     case "read":
       return { type: "read", chat: delta.chat_id, upTo: delta.up_to, reader: delta.reader, at };
+    case "opt_in":
+      return { type: "opt_in", user: { id: delta.user_id, name: delta.name }, at };
     case "opt_out":
       return { type: "opt_out", user: delta.user_id, at };
   }
@@ -120,6 +122,10 @@ export class MessengerInteropProvider implements InteropProvider {
       if (error instanceof SimnetRequestError && error.code === ERROR_CODES.userNotFound) return undefined;
       throw error;
     }
+  }
+
+  async optedIn(): Promise<InteropUser[]> {
+    return (await this.http.request<{ users: InteropUser[] }>("GET", "/v1/interop/opt_ins")).users;
   }
 
   async publishIdentity(identity: ThirdPartyIdentity): Promise<void> {

@@ -74,6 +74,20 @@ export function leaveChat(m: Messenger, threadKey: string, member: string): void
 }
 
 /**
+ * Turns third-party chats on for `account`: every provider hears `opt_in` and so knows of them
+ * (and will hear of an opt-out). Turning on what is on tells nobody. Call inside a transaction.
+ */
+export function optIn(m: Messenger, account: string): void {
+  if (!m.interop.consent.optIn(account, m.now())) return;
+  const name = m.accounts.get(account)!.name;
+  for (const provider of m.interop.providers.list()) {
+    if (provider.revoked_at !== null) continue;
+    m.interop.consent.learn(account, provider.id);
+    m.interop.hub.append(provider.id, { type: "opt_in", user_id: account, name });
+  }
+}
+
+/**
  * Turns third-party chats off for `account`: they leave every third-party chat, and each
  * provider that knew them hears `opt_out` after the departures. Call inside a transaction.
  */

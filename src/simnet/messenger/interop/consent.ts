@@ -14,6 +14,7 @@ export class Consent {
   private readonly selectOptIn;
   private readonly insertOptIn;
   private readonly deleteOptIn;
+  private readonly everyone;
   private readonly insertKnown;
   private readonly knownBy;
   private readonly forget;
@@ -22,6 +23,9 @@ export class Consent {
     this.selectOptIn = db.prepare<[string], number>("SELECT 1 FROM interop_opt_ins WHERE account = ?").pluck();
     this.insertOptIn = db.prepare<[string, number]>("INSERT INTO interop_opt_ins (account, since) VALUES (?, ?) ON CONFLICT (account) DO NOTHING");
     this.deleteOptIn = db.prepare<[string]>("DELETE FROM interop_opt_ins WHERE account = ?");
+    this.everyone = db.prepare<[], { id: string; name: string }>(
+      "SELECT a.id, a.name FROM interop_opt_ins o JOIN accounts a ON a.id = o.account ORDER BY o.since, o.account",
+    );
     this.insertKnown = db.prepare<[string, string]>("INSERT INTO interop_known (account, provider) VALUES (?, ?) ON CONFLICT DO NOTHING");
     this.knownBy = db.prepare<[string], string>("SELECT provider FROM interop_known WHERE account = ? ORDER BY provider").pluck();
     this.forget = db.prepare<[string]>("DELETE FROM interop_known WHERE account = ?");
@@ -36,8 +40,14 @@ export class Consent {
     for (const account of accounts) if (!this.optedIn(account)) throw notOptedIn(`'${account}'`);
   }
 
-  optIn(account: string, at: number): void {
-    this.insertOptIn.run(account, at);
+  /** Turns the setting on; false when it already was. */
+  optIn(account: string, at: number): boolean {
+    return this.insertOptIn.run(account, at).changes > 0;
+  }
+
+  /** Everyone with the setting on, as a lookup names them. */
+  optedInUsers(): { id: string; name: string }[] {
+    return this.everyone.all();
   }
 
   /** Turns the setting off; returns the providers that knew the user (and forgets them). */

@@ -1,8 +1,8 @@
 /**
- * The interoperability API a registered provider calls with its token: find opted-in users,
- * publish the people it reaches as third-party identities, open chats and act in them as one
- * of those identities. Every action goes through the same rules as a user's (send.ts,
- * message-actions.ts, groups.ts); the contact is simply the one acting.
+ * The interoperability API a registered provider calls with its token: find opted-in users (or
+ * list them all), publish the people it reaches as third-party identities, open chats and act
+ * in them as one of those identities. Every action goes through the same rules as a user's
+ * (send.ts, message-actions.ts, groups.ts); the contact is simply the one acting.
  */
 import { z } from "zod";
 import type { HttpHandler, HttpRequest, HttpResponse, Router } from "../../core/http.js";
@@ -111,6 +111,19 @@ export function addProviderRoutes(m: Messenger, routes: Router): void {
       m.streams.transaction(() => m.interop.consent.learn(account.id, provider.id));
       return { body: { user: { id: account.id, name: account.name } } };
     }),
+  );
+
+  routes.add(
+    "GET",
+    "/v1/interop/opt_ins",
+    asProvider(m, (_request, provider) =>
+      m.streams.transaction(() => {
+        const users = m.interop.consent.optedInUsers();
+        // Each is known to the provider now, as after a lookup: their opt-out will reach it.
+        for (const user of users) m.interop.consent.learn(user.id, provider.id);
+        return { body: { users } };
+      }),
+    ),
   );
 
   routes.add(

@@ -50,7 +50,8 @@ export const messengerInteropSchema: SchemaStep = (db) => {
       account TEXT PRIMARY KEY REFERENCES accounts (id),
       since   INTEGER NOT NULL
     ) WITHOUT ROWID;
-    -- Providers that learned of a user (a lookup, a shared chat): told when the user opts out.
+    -- Providers that learned of a user (a lookup, a shared chat, their opt-in, the list of
+    -- everyone opted in): told when the user opts out.
     CREATE TABLE interop_known (
       account  TEXT NOT NULL,
       provider TEXT NOT NULL,

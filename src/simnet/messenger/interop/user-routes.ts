@@ -14,7 +14,7 @@ import { ERROR_CODES, LIMITS } from "../protocol.js";
 import type { Messenger } from "../services.js";
 import { threadView } from "../views.js";
 import { notOptedIn } from "./consent.js";
-import { openChat, optOut } from "./chats.js";
+import { openChat, optIn, optOut } from "./chats.js";
 import { toWireThirdParty } from "./identities.js";
 
 const SettingBody = z.object({ enabled: z.boolean() });
@@ -41,7 +41,7 @@ export function addInteropUserRoutes(m: Messenger, routes: Router): void {
     "/v1/me/third_party_chats",
     authed(m, ({ body }, session) => {
       const { enabled } = parse(SettingBody, body);
-      m.streams.transaction(() => (enabled ? m.interop.consent.optIn(session.account, m.now()) : optOut(m, session.account)));
+      m.streams.transaction(() => (enabled ? optIn : optOut)(m, session.account));
       return { body: { enabled } };
     }),
   );

@@ -4,7 +4,7 @@
  * arrive here sealed, files already encrypted.
  */
 import { SimnetHttpClient, SimnetRequestError } from "../../client/http.js";
-import type { Badge, IdentityInfo, ProviderInfo, WireChat, WireParticipant } from "../interop-protocol.js";
+import type { Badge, IdentityInfo, ProviderInfo, WireChat, WireParticipant, WireUser } from "../interop-protocol.js";
 import type { ChatState, DeviceInfo, EnvelopeKind, MediaKind, SendAck } from "../protocol.js";
 import { readWhatsappError, retrying } from "./api.js";
 
@@ -33,13 +33,18 @@ export class InteropApi {
   }
 
   /** An opted-in user who allows discovery by this number; undefined for anyone else. */
-  async lookup(phone: string): Promise<{ id: string; name: string } | undefined> {
+  async lookup(phone: string): Promise<WireUser | undefined> {
     try {
-      return (await this.http.request<{ user: { id: string; name: string } }>("POST", "/interop/v1/lookup", { phone })).user;
+      return (await this.http.request<{ user: WireUser }>("POST", "/interop/v1/lookup", { phone })).user;
     } catch (error) {
       if (error instanceof SimnetRequestError && error.code === "not_found") return undefined;
       throw error;
     }
+  }
+
+  /** Everyone who turned third-party chats on, discoverable by number or not. */
+  async optedIn(): Promise<WireUser[]> {
+    return (await retrying<{ users: WireUser[] }>(this.http, "GET", "/interop/v1/users")).users;
   }
 
   publishIdentity(id: string, identity: { name: string; network: Badge; handle: string }): Promise<IdentityInfo> {

@@ -2,7 +2,7 @@
  * A provider's stanzas as the common face's events: envelopes are decrypted with the provider's
  * key and the sending device's (bound to both keys, see crypto.ts), their content turned into a
  * message body, an edit, a reaction or a delete; receipts become reads and notifications chat,
- * member, title and opt-out events. Files are fetched and decrypted only when asked for.
+ * member, title, opt-in and opt-out events. Files are fetched and decrypted only when asked for.
  */
 import type { InteropEvent, InteropIncomingBody, InteropMedia } from "../../client/interop.js";
 import type { ProviderMessageStanza, ProviderNotificationStanza, ProviderReceiptStanza } from "../interop-protocol.js";
@@ -75,6 +75,8 @@ function notificationEvent(stanza: ProviderNotificationStanza): InteropEvent {
       return { type: "members", chat: stanza.chat, added: stanza.added, removed: stanza.removed, by: stanza.by };
     case "title":
       return { type: "title", chat: stanza.chat, title: stanza.title, by: stanza.by };
+    case "opt_in":
+      return { type: "opt_in", user: { id: stanza.user, name: stanza.name }, at: stanza.t };
     case "opt_out":
       return { type: "opt_out", user: stanza.user, at: stanza.t };
   }

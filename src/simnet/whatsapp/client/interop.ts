@@ -68,6 +68,10 @@ export class WhatsappInteropProvider implements InteropProvider {
     return phone === undefined ? undefined : this.api.lookup(phone);
   }
 
+  optedIn(): Promise<InteropUser[]> {
+    return this.api.optedIn();
+  }
+
   async publishIdentity(identity: ThirdPartyIdentity): Promise<void> {
     await this.api.publishIdentity(identity.id, { name: identity.name, network: identity.network, handle: identity.handle });
   }

@@ -2,8 +2,8 @@
  * What reaches a provider: one ordered, durable stream of stanzas per provider, naming chats,
  * people and devices the way that provider knows them (interop user ids, its own identity ids,
  * its chat ids), so no phone number or phone JID is ever in it. The places where chats change
- * (sends, receipts, group changes, opt-outs) call these inside their own transaction, so a
- * provider hears of a change exactly when the change commits.
+ * (sends, receipts, group changes, opt-ins and opt-outs) call these inside their own
+ * transaction, so a provider hears of a change exactly when the change commits.
  */
 import type { DeviceRow } from "../accounts.js";
 import type { ThirdPartyRef } from "../chats.js";
@@ -81,6 +81,14 @@ export function feedChat(wa: Wa, provider: string, chatId: string): void {
 export function feedMembers(wa: Wa, chat: ThirdPartyRef, change: { added?: string[]; removed?: string[] }, by: string): void {
   const as = (jid: string) => participantOf(wa, chat.provider, jid);
   notify(wa, chat.provider, { kind: "members", chat: chat.id, added: (change.added ?? []).map(as), removed: (change.removed ?? []).map(as), by: as(by) });
+}
+
+/** Every provider hears of it, and so gets an id for the user, as a lookup would give. */
+export function feedOptIn(wa: Wa, user: string): void {
+  const name = wa.accounts.require(user).push_name;
+  for (const provider of wa.interop.providers.list()) {
+    if (provider.revoked_at === null) notify(wa, provider.id, { kind: "opt_in", user: wa.interop.users.idFor(provider.id, user), name });
+  }
 }
 
 export function feedOptOut(wa: Wa, provider: string, userId: string): void {

@@ -1,10 +1,11 @@
 /**
  * The interoperability API a third-party provider calls with its token (`/interop/v1/…`):
- * looking up users who allow it by phone number, publishing identities, opening chats, and
- * acting in them as one of its identities. Every action goes through the same code as a
- * device's, so WhatsApp's rules apply unchanged: group rights, the edit and delete windows, one
- * reaction per person, media limits, and the send rate per identity. Its events arrive on its
- * realtime socket (feed.ts). It names users by their interop ids and devices as `<id>:<n>`.
+ * looking up users who allow it by phone number, listing everyone who opted in, publishing
+ * identities, opening chats, and acting in them as one of its identities. Every action goes
+ * through the same code as a device's, so WhatsApp's rules apply unchanged: group rights, the
+ * edit and delete windows, one reaction per person, media limits, and the send rate per
+ * identity. Its events arrive on its realtime socket (feed.ts). It names users by their interop
+ * ids and devices as `<id>:<n>`.
  */
 import { z } from "zod";
 import type { Router } from "../../core/http.js";
@@ -105,6 +106,12 @@ export function providerRoutes(wa: Wa, store: MessageStore, live: Live, routes: 
       throw notFound("not_found", "nobody who can be found by this number");
     }
     return { body: { user: { id: wa.interop.users.idFor(provider.id, account.jid), name: account.push_name } } };
+  });
+
+  routes.add("GET", "/interop/v1/users", ({ token }) => {
+    const provider = auth(token);
+    // Not limited as lookups are: nobody is found by number here.
+    return { body: { users: wa.streams.transaction(() => wa.interop.users.optedIn(provider.id)) } };
   });
 
   routes.add("PUT", "/interop/v1/identities/:id", ({ token, params, body }) => {
