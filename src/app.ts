@@ -6,6 +6,7 @@
 import type { Config } from "./config/schema.js";
 import { createConnectors } from "./connectors/index.js";
 import { BridgeCore } from "./core/bridge.js";
+import { Gateway } from "./gateway/gateway.js";
 import { Bot } from "./matrix/bot/bot.js";
 import { botActions } from "./matrix/bot/bot-actions.js";
 import { registerBridgeCommands } from "./matrix/bot/bridge-commands.js";
@@ -19,6 +20,7 @@ import { registrationMismatches, type Registration } from "./matrix/registration
 import { readRegistrationFile } from "./matrix/registration-file.js";
 import { createLogging, type Logging } from "./logging/logger.js";
 import { routeLibraryLogs } from "./logging/library-logs.js";
+import { SIMNET_INTEROP_KITS } from "./simnet/networks.js";
 import { openDatabase, type Storage } from "./storage/index.js";
 import { StartupError } from "./startup-error.js";
 import { VERSION } from "./version.js";
@@ -60,6 +62,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const storage = openDatabase(config.database.path, { logger: logging.forModule("storage") });
   let matrix: MatrixSide | undefined;
   let core: BridgeCore | undefined;
+  let gateway: Gateway | undefined;
   try {
     const connectors = createConnectors(config);
     let handler: MatrixHandler | undefined;
@@ -91,6 +94,14 @@ export async function startApp(options: AppOptions): Promise<App> {
         if (roomId) await botMatrix.sendNotice(roomId, { text });
       },
     });
+    gateway = new Gateway({
+      config,
+      storage,
+      matrix: homeserver,
+      ghosts: core.ghosts,
+      kits: SIMNET_INTEROP_KITS,
+      logger: logging.forModule("gateway"),
+    });
     const conversations = new LoginConversations(
       core,
       (roomId, eventId) => homeserver.redact(homeserver.botUserId, roomId, eventId, { txnId: `secret-${eventId}`, reason: "Login secrets are not kept in the room" }),
@@ -98,7 +109,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     );
     const commands = new CommandRegistry();
     registerBuiltinCommands(commands);
-    registerBridgeCommands(commands, core, conversations);
+    registerBridgeCommands(commands, core, conversations, gateway);
     const bridgeBot = new Bot({
       userId: matrix.botUserId,
       permissions: config.permissions,
@@ -108,10 +119,12 @@ export async function startApp(options: AppOptions): Promise<App> {
       matrix: botMatrix,
       logger: logging.forModule("matrix.bot"),
     });
-    handler = new MatrixHandler(bridgeBot, core, config.bridge.command_prefix, logging.forModule("matrix.events"));
+    handler = new MatrixHandler(bridgeBot, core, config.bridge.command_prefix, logging.forModule("matrix.events"), gateway);
     await matrix.start();
     await core.start();
+    await gateway.start();
   } catch (error) {
+    await gateway?.stop().catch(() => undefined);
     await core?.stop().catch(() => undefined);
     await matrix?.stop().catch(() => undefined);
     storage.close();
@@ -122,8 +135,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     listening: `${config.appservice.bind_address}:${config.appservice.port}`,
     homeserver: config.homeserver.url,
     networks: core.networks,
+    crossNetwork: gateway.networks,
   });
-  return runningApp(matrix, core, storage, logging);
+  return runningApp(matrix, core, gateway, storage, logging);
 }
 
 /**
@@ -147,7 +161,7 @@ async function doublePuppeting(config: Config, logging: Logging): Promise<{ doub
   return { doublePuppet: { asToken: puppet.as_token, domain: config.homeserver.domain } };
 }
 
-function runningApp(matrix: MatrixSide, core: BridgeCore, storage: Storage, logging: Logging): App {
+function runningApp(matrix: MatrixSide, core: BridgeCore, gateway: Gateway, storage: Storage, logging: Logging): App {
   let stopping: Promise<void> | undefined;
   const log = logging.forModule("app");
   return {
@@ -158,6 +172,7 @@ function runningApp(matrix: MatrixSide, core: BridgeCore, storage: Storage, logg
         log.info("Shutting down: finishing work in progress");
         try {
           // Networks first, so no remote event starts while the Matrix side drains.
+          await gateway.stop();
           await core.stop();
           await matrix.stop();
         } finally {

@@ -98,6 +98,24 @@ function networkSchema(defaults: {
           actions_per_minute: unsetWhenEmpty(z.number().int().min(0)),
         })
         .prefault({}),
+      // crosschat as this network's interoperability provider (docs/cross-network.md).
+      cross_network: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          // The network's admin token: used once, to register the bridge as a provider.
+          admin_token: unsetWhenEmpty(z.string().min(1)),
+          provider_name: z.string().min(1).max(64).default("crosschat"),
+          // An edit this network refuses (past its window, over its count): sent as a new
+          // message marked as a correction, or dropped with a notice to the sender.
+          edit_fallback: z.enum(["correction", "drop"]).default("correction"),
+          // A second reaction from the same person (this network keeps one each): it replaces
+          // the first here, or is dropped with a notice.
+          reaction_fallback: z.enum(["replace", "drop"]).default("replace"),
+          // A reply to a message this network never got: sent with the message quoted, or as
+          // a plain message.
+          reply_fallback: z.enum(["quote", "plain"]).default("quote"),
+        })
+        .prefault({}),
     })
     .prefault({});
 }

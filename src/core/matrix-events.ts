@@ -65,6 +65,7 @@ export class MatrixEvents {
     this.outbox = new Outbox({
       store: options.storage.outbox,
       queue: options.queue,
+      queueKey: (portalId) => `portal:${portalId}`,
       logger: options.logger.child({ module: "core.outbox" }),
       handlers: {
         attempt: (portalId, event) => this.attempt(portalId, event),

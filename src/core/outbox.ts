@@ -1,12 +1,12 @@
 /**
- * The way out to the networks: every Matrix event bound for a portal is stored first, then done
- * on the network by the portal's own lane, oldest first. The homeserver's transaction is
- * acknowledged once the events are stored, so a network that asks the bridge to wait (a rate
- * limit, an outage) holds up neither the homeserver nor any other portal, nothing is dropped
- * while it waits, and a restart carries on with what was left.
+ * The way out to the networks: every Matrix event bound for a network is stored first, then done
+ * on the network by its lane (a portal, or a gateway chat), oldest first. The homeserver's
+ * transaction is acknowledged once the events are stored, so a network that asks the bridge to
+ * wait (a rate limit, an outage) holds up neither the homeserver nor any other lane, nothing is
+ * dropped while it waits, and a restart carries on with what was left.
  *
- * A portal's lane runs its attempts inside the portal's serial queue, so they stay in order with
- * what arrives from the network, but it waits outside it: a rate-limited portal still receives.
+ * A lane runs its attempts inside its serial queue, so they stay in order with what arrives from
+ * the network, but it waits outside it: a rate-limited portal still receives.
  */
 import type { Logger } from "../logging/logger.js";
 import type { MatrixEvent } from "../matrix/events.js";
@@ -21,17 +21,19 @@ const STORAGE_RETRY_MS = 5_000;
 
 export interface OutboxHandlers {
   /** Does the event on the network once; throws whatever stopped it. */
-  attempt(portalId: number, event: MatrixEvent): Promise<void>;
+  attempt(lane: number, event: MatrixEvent): Promise<void>;
   /** The event will not be done: tell its sender why. */
-  failed(portalId: number, event: MatrixEvent, error: unknown): Promise<void>;
-  /** The event waits: tell its sender (once for all the portal has queued until its queue empties). */
-  waiting(portalId: number, event: MatrixEvent, wait: RetryDecision): Promise<void>;
+  failed(lane: number, event: MatrixEvent, error: unknown): Promise<void>;
+  /** The event waits: tell its sender (once for all the lane has queued until it empties). */
+  waiting(lane: number, event: MatrixEvent, wait: RetryDecision): Promise<void>;
 }
 
 export interface OutboxOptions {
   store: OutboxRepository;
   queue: KeyedSerialQueue;
   handlers: OutboxHandlers;
+  /** The serial-queue key of a lane (the portal's or gateway chat's own queue). */
+  queueKey(lane: number): string;
   logger: Logger;
   policy?: RetryPolicy;
   announceAfterMs?: number;
@@ -52,17 +54,17 @@ export class Outbox {
 
   constructor(private readonly options: OutboxOptions) {}
 
-  /** Stores the event for the portal and wakes its lane; false if it was queued already. */
-  enqueue(portalId: number, event: MatrixEvent): boolean {
-    const added = this.options.store.add(portalId, event.event_id, event as unknown as Record<string, unknown>);
-    this.wake(portalId);
+  /** Stores the event in the lane and wakes it; false if it was queued there already. */
+  enqueue(lane: number, event: MatrixEvent): boolean {
+    const added = this.options.store.add(lane, event.event_id, event as unknown as Record<string, unknown>);
+    this.wake(lane);
     return added;
   }
 
   /** Wakes every lane with events left from before a restart. */
   resume(): void {
     this.stopped = false;
-    for (const portalId of this.options.store.portalsWithPending()) this.wake(portalId);
+    for (const lane of this.options.store.lanesWithPending()) this.wake(lane);
   }
 
   /** Stops starting attempts; events still queued stay stored for the next start. */
@@ -72,62 +74,62 @@ export class Outbox {
     this.resting.clear();
   }
 
-  private wake(portalId: number): void {
-    if (this.stopped || this.resting.has(portalId)) return;
-    if (this.draining.has(portalId)) {
-      this.again.add(portalId);
+  private wake(lane: number): void {
+    if (this.stopped || this.resting.has(lane)) return;
+    if (this.draining.has(lane)) {
+      this.again.add(lane);
       return;
     }
-    this.draining.add(portalId);
-    void this.drain(portalId);
+    this.draining.add(lane);
+    void this.drain(lane);
   }
 
-  private async drain(portalId: number): Promise<void> {
+  private async drain(lane: number): Promise<void> {
     try {
       for (;;) {
-        this.again.delete(portalId);
+        this.again.delete(lane);
         let step: Step;
         try {
-          step = await this.options.queue.run(`portal:${portalId}`, () => this.step(portalId));
+          step = await this.options.queue.run(this.options.queueKey(lane), () => this.step(lane));
         } catch (error) {
-          this.options.logger.error("The outbox could not read or update its queue; trying again shortly", { portal: portalId, error });
+          this.options.logger.error("The outbox could not read or update its queue; trying again shortly", { lane, error });
           step = { kind: "wait", ms: STORAGE_RETRY_MS };
         }
         if (this.stopped) return;
-        if (step.kind === "next" || (step.kind === "empty" && this.again.has(portalId))) continue;
-        if (step.kind === "wait") this.rest(portalId, step.ms);
+        if (step.kind === "next" || (step.kind === "empty" && this.again.has(lane))) continue;
+        if (step.kind === "wait") this.rest(lane, step.ms);
         return;
       }
     } finally {
       // Synchronous with the last check of `again`, so no wake-up falls between the two.
-      this.draining.delete(portalId);
+      this.draining.delete(lane);
     }
   }
 
-  private rest(portalId: number, ms: number): void {
+  private rest(lane: number, ms: number): void {
     const timer = setTimeout(() => {
-      this.resting.delete(portalId);
-      this.wake(portalId);
+      this.resting.delete(lane);
+      this.wake(lane);
     }, ms);
-    this.resting.set(portalId, timer);
+    this.resting.set(lane, timer);
   }
 
-  private async step(portalId: number): Promise<Step> {
+  private async step(lane: number): Promise<Step> {
     const { store, handlers } = this.options;
     if (this.stopped) return { kind: "empty" };
-    const entry = store.head(portalId);
+    const entry = store.head(lane);
     if (!entry) {
-      this.announced.delete(portalId);
+      this.announced.delete(lane);
       return { kind: "empty" };
     }
     const event = entry.event as unknown as MatrixEvent;
     try {
-      await handlers.attempt(portalId, event);
+      await handlers.attempt(lane, event);
     } catch (error) {
       const decision = retryDecision(error, entry.attempts + 1, this.options.policy ?? DEFAULT_RETRY);
       if (decision) {
         this.options.logger.debug("Waiting before trying an event again", {
-          portal: portalId,
+          lane,
           event: entry.eventId,
           attempt: entry.attempts + 1,
           waitMs: Math.round(decision.waitMs),
@@ -138,18 +140,18 @@ export class Outbox {
         await this.announce(entry, decision);
         return { kind: "wait", ms: decision.waitMs };
       }
-      await handlers.failed(portalId, event, error);
+      await handlers.failed(lane, event, error);
     }
     store.done(entry.id);
     return { kind: "next" };
   }
 
   private async announce(entry: OutboxEntry, decision: RetryDecision): Promise<void> {
-    if (entry.announced || this.announced.has(entry.portalId)) return;
+    if (entry.announced || this.announced.has(entry.lane)) return;
     const behind = Date.now() + decision.waitMs - entry.queuedAt;
     if (behind < (this.options.announceAfterMs ?? ANNOUNCE_AFTER_MS)) return;
-    await this.options.handlers.waiting(entry.portalId, entry.event as unknown as MatrixEvent, decision);
-    this.options.store.recordAnnounced(entry.portalId);
-    this.announced.add(entry.portalId);
+    await this.options.handlers.waiting(entry.lane, entry.event as unknown as MatrixEvent, decision);
+    this.options.store.recordAnnounced(entry.lane);
+    this.announced.add(entry.lane);
   }
 }

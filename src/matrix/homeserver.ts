@@ -128,6 +128,15 @@ export class AppserviceHomeserver implements MatrixPort {
     }
   }
 
+  async getEvent(roomId: string, eventId: string): Promise<{ sender: string; type: string; content: Record<string, unknown> } | undefined> {
+    try {
+      return await this.client.request("GET", `${CS}/rooms/${enc(roomId)}/event/${enc(eventId)}`, { as: this.botUserId });
+    } catch (error) {
+      if (error instanceof HomeserverError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
   async redact(as: string, roomId: string, eventId: string, options: { txnId: string; reason?: string }): Promise<void> {
     await this.client.request("PUT", `${CS}/rooms/${enc(roomId)}/redact/${enc(eventId)}/${enc(options.txnId)}`, {
       ...this.as(as),

@@ -1,8 +1,10 @@
 /**
  * Matrix -> bridge: routes each event the homeserver pushes to whoever handles it: the bot for
- * its invites, management rooms and prefixed commands in portals; the core for portal rooms.
+ * its invites, management rooms and prefixed commands in portals; the gateway for cross-network
+ * conversation rooms (and invites of its people into rooms); the core for portal rooms.
  */
 import type { BridgeCore } from "../core/bridge.js";
+import type { Gateway } from "../gateway/gateway.js";
 import type { Logger } from "../logging/logger.js";
 import { commandText, type Bot } from "./bot/bot.js";
 import { isMatrixEvent } from "./events.js";
@@ -13,6 +15,7 @@ export class MatrixHandler {
     private readonly core: BridgeCore,
     private readonly commandPrefix: string,
     private readonly logger: Logger,
+    private readonly gateway?: Gateway,
   ) {}
 
   async onEvent(raw: unknown): Promise<void> {
@@ -25,6 +28,7 @@ export class MatrixHandler {
       const membership = event.content["membership"];
       if (event.state_key === this.bot.userId && membership === "invite") return this.bot.onInvite(event);
       if ((membership === "leave" || membership === "ban") && this.bot.isManagementRoom(event.room_id)) return this.bot.onLeave(event);
+      if (this.gateway?.handles(event)) return this.gateway.onMatrixEvent(event);
       return this.core.onMatrixEvent(event);
     }
     if (this.bot.isManagementRoom(event.room_id)) {
@@ -38,6 +42,7 @@ export class MatrixHandler {
         return this.bot.onRoomCommand(event, text.slice(prefix.length));
       }
     }
+    if (this.gateway?.handles(event)) return this.gateway.onMatrixEvent(event);
     return this.core.onMatrixEvent(event);
   }
 
@@ -45,10 +50,12 @@ export class MatrixHandler {
     if (typeof raw !== "object" || raw === null) return;
     const event = raw as { type?: unknown; room_id?: unknown; content?: unknown };
     if (typeof event.type !== "string" || typeof event.content !== "object" || event.content === null) return;
-    await this.core.onEphemeralEvent({
+    const ephemeral = {
       type: event.type,
       ...(typeof event.room_id === "string" ? { room_id: event.room_id } : {}),
       content: event.content as Record<string, unknown>,
-    });
+    };
+    await this.core.onEphemeralEvent(ephemeral);
+    await this.gateway?.onEphemeral(ephemeral);
   }
 }

@@ -16,7 +16,10 @@ import {
 import { GhostRepository } from "./repositories/ghosts.js";
 import { LoginRepository } from "./repositories/logins.js";
 import { MessageRepository } from "./repositories/messages.js";
-import { OutboxRepository } from "./repositories/outbox.js";
+import { GatewayMessageRepository } from "./repositories/gateway-messages.js";
+import { GatewayPeopleRepository } from "./repositories/gateway-people.js";
+import { GatewayRoomRepository } from "./repositories/gateway-rooms.js";
+import { GATEWAY_OUTBOX, OutboxRepository } from "./repositories/outbox.js";
 import { RemotePeopleRepository } from "./repositories/remote-people.js";
 import { PortalRepository } from "./repositories/portals.js";
 import { ReactionRepository } from "./repositories/reactions.js";
@@ -43,6 +46,10 @@ export interface Storage {
   readonly reactions: ReactionRepository;
   readonly outbox: OutboxRepository;
   readonly remotePeople: RemotePeopleRepository;
+  readonly gatewayRooms: GatewayRoomRepository;
+  readonly gatewayPeople: GatewayPeopleRepository;
+  readonly gatewayMessages: GatewayMessageRepository;
+  readonly gatewayOutbox: OutboxRepository;
   /** Runs `work` in one SQLite transaction: all of its writes land, or none. */
   transaction<T>(work: () => T): T;
   schemaVersion(): number;
@@ -56,7 +63,7 @@ const BUSY_TIMEOUT_MS = 5000;
 class SqliteStorage implements Storage {
   readonly transactions: TransactionRepository;
   readonly managementRooms: ManagementRoomRepository;
-  private repositories: Partial<{ logins: LoginRepository; portals: PortalRepository; ghosts: GhostRepository; messages: MessageRepository; reactions: ReactionRepository; outbox: OutboxRepository; remotePeople: RemotePeopleRepository }> = {};
+  private repositories: Partial<{ logins: LoginRepository; portals: PortalRepository; ghosts: GhostRepository; messages: MessageRepository; reactions: ReactionRepository; outbox: OutboxRepository; remotePeople: RemotePeopleRepository; gatewayRooms: GatewayRoomRepository; gatewayPeople: GatewayPeopleRepository; gatewayMessages: GatewayMessageRepository; gatewayOutbox: OutboxRepository }> = {};
 
   constructor(
     readonly db: Database.Database,
@@ -94,6 +101,22 @@ class SqliteStorage implements Storage {
 
   get remotePeople(): RemotePeopleRepository {
     return (this.repositories.remotePeople ??= new RemotePeopleRepository(this.db));
+  }
+
+  get gatewayRooms(): GatewayRoomRepository {
+    return (this.repositories.gatewayRooms ??= new GatewayRoomRepository(this.db));
+  }
+
+  get gatewayPeople(): GatewayPeopleRepository {
+    return (this.repositories.gatewayPeople ??= new GatewayPeopleRepository(this.db));
+  }
+
+  get gatewayMessages(): GatewayMessageRepository {
+    return (this.repositories.gatewayMessages ??= new GatewayMessageRepository(this.db));
+  }
+
+  get gatewayOutbox(): OutboxRepository {
+    return (this.repositories.gatewayOutbox ??= new OutboxRepository(this.db, GATEWAY_OUTBOX));
   }
 
   transaction<T>(work: () => T): T {

@@ -1,5 +1,6 @@
 /** The commands that act on the networks: logging in and out, chats, relays and status. */
 import type { BridgeCore } from "../../core/bridge.js";
+import type { Gateway } from "../../gateway/gateway.js";
 import type { ActiveLogin } from "../../core/logins.js";
 import { NETWORK_NAMES } from "../../core/portals.js";
 import { NETWORK_IDS, type NetworkId } from "../../network/index.js";
@@ -34,7 +35,7 @@ function pickLogin(core: BridgeCore, context: CommandContext, network: NetworkId
   return `You have several ${NETWORK_NAMES[network]} logins; name one: ${chosen.map((l) => l.record.remoteUserId).join(", ")}.`;
 }
 
-export function registerBridgeCommands(registry: CommandRegistry, core: BridgeCore, conversations: LoginConversations): void {
+export function registerBridgeCommands(registry: CommandRegistry, core: BridgeCore, conversations: LoginConversations, gateway?: Gateway): void {
   const commands: BotCommand[] = [
     {
       name: "login",
@@ -151,10 +152,15 @@ export function registerBridgeCommands(registry: CommandRegistry, core: BridgeCo
         if (!isNetwork(network)) return context.reply({ text: network });
         const identifier = context.args.slice(1).join(" ").trim();
         if (!identifier) return context.reply({ text: `Say who: start-chat ${network} <${IDENTIFIERS[network]}>.` });
-        const login = pickLogin(core, context, network);
+        // Without a login of their own, a Matrix user reaches people who take third-party chats through the gateway.
+        const viaGateway = core.logins.activeFor(context.sender, network).length === 0 && gateway?.offers(network) === true;
+        const login = viaGateway ? undefined : pickLogin(core, context, network);
         if (typeof login === "string") return context.reply({ text: login });
-        const chat = await core.startChat(login, identifier);
-        if (!chat) return context.reply({ text: `${identifier} is not on ${NETWORK_NAMES[network]}.` });
+        const chat = login ? await core.startChat(login, identifier) : await gateway?.startDirect(context.sender, network, identifier);
+        if (!chat) {
+          const why = viaGateway ? " or does not take third-party chats" : "";
+          return context.reply({ text: `${identifier} is not on ${NETWORK_NAMES[network]}${why}.` });
+        }
         const link = `https://matrix.to/#/${encodeURIComponent(chat.roomId)}`;
         await context.reply({
           text: `${chat.created ? "Created" : "Found"} your chat with ${chat.name}: ${link} (you are invited).`,

@@ -26,6 +26,7 @@ describe("parseConfig", () => {
       displayname_template: "{{name}} (WhatsApp)",
       group_name_template: "{{name}}",
       rate_limit: {},
+      cross_network: { enabled: false, provider_name: "crosschat", edit_fallback: "correction", reaction_fallback: "replace", reply_fallback: "quote" },
     });
     expect(config.networks.messenger.url).toBe("http://127.0.0.1:29412");
     expect(config.networks.instagram.localpart_template).toBe("instagram_{{id}}");
@@ -40,6 +41,7 @@ describe("parseConfig", () => {
       displayname_template: "{{name}} (Messenger)",
       group_name_template: "{{name}}",
       rate_limit: {},
+      cross_network: { enabled: false, provider_name: "crosschat", edit_fallback: "correction", reaction_fallback: "replace", reply_fallback: "quote" },
     });
     expect(config.networks.whatsapp.enabled).toBe(true);
   });

@@ -23,6 +23,7 @@ function setUp(attempt: OutboxHandlers["attempt"], storage = openDatabase(":memo
   const outbox = new Outbox({
     store: storage.outbox,
     queue: new KeyedSerialQueue(),
+    queueKey: (portalId) => `portal:${portalId}`,
     logger: silentLogger(),
     policy: { attempts: 3, initialMs: 5, maxMs: 20 },
     announceAfterMs: 50,
@@ -152,6 +153,7 @@ describe("Outbox", () => {
     const second = new Outbox({
       store: storage.outbox,
       queue: new KeyedSerialQueue(),
+      queueKey: (portalId) => `portal:${portalId}`,
       logger: silentLogger(),
       handlers: {
         attempt: async (_portal, e) => void sent.push(e.event_id),

@@ -1,0 +1,102 @@
+/**
+ * Everyone who takes part in cross-network conversations, as each side sees them: a network's
+ * own users as ghosts on Matrix, and everyone as a published third-party identity on the
+ * networks that are not their own. Publishing is recorded, so an identity is published once per
+ * network and can be withdrawn from every network it went to.
+ */
+import type { Ghosts } from "../core/ghosts.js";
+import type { MatrixPort } from "../core/matrix-port.js";
+import type { Logger } from "../logging/logger.js";
+import type { NetworkId } from "../network/index.js";
+import type { GatewayPeopleRepository, GatewayPerson } from "../storage/repositories/gateway-people.js";
+import { badgeOf, handleFor, matrixKey, nativeKey, parseParticipant, thirdPartyIdOf, type Participant } from "./participants.js";
+import type { ProviderSessions } from "./providers.js";
+
+export interface DirectoryOptions {
+  store: GatewayPeopleRepository;
+  sessions: ProviderSessions;
+  ghosts: Ghosts;
+  matrix: MatrixPort;
+  logger: Logger;
+}
+
+export class Directory {
+  constructor(private readonly options: DirectoryOptions) {}
+
+  /** Records (or renames) someone, and renames their identity wherever it is published. */
+  async remember(participant: Participant, name: string): Promise<GatewayPerson> {
+    const { store } = this.options;
+    const before = store.get(participant.key);
+    const person = store.upsert({ participant: participant.key, thirdPartyId: thirdPartyIdOf(participant.key), name, handle: handleFor(participant, name) });
+    if (participant.kind === "native") await this.options.ghosts.ensure(participant.network, { id: participant.id, name });
+    if (before && before.name !== name) {
+      for (const network of store.publishedOn(participant.key)) await this.publish(network as NetworkId, participant, person);
+    }
+    return person;
+  }
+
+  person(key: string): GatewayPerson | undefined {
+    return this.options.store.get(key);
+  }
+
+  /** The participant a third-party id the bridge published stands for. */
+  byThirdPartyId(id: string): Participant | undefined {
+    const person = this.options.store.byThirdPartyId(id);
+    return person ? parseParticipant(person.participant) : undefined;
+  }
+
+  /** The participant a Matrix user is: one of our ghosts is a network's user, anyone else themselves. */
+  participantOfUser(userId: string): Participant | undefined {
+    const { matrix, ghosts } = this.options;
+    if (userId === matrix.botUserId) return undefined;
+    if (matrix.isBridgeUser(userId)) {
+      const remote = ghosts.remoteUserOf(userId);
+      return remote ? parseParticipant(nativeKey(remote.network, remote.remoteUserId)) : undefined;
+    }
+    return parseParticipant(matrixKey(userId));
+  }
+
+  /** The Matrix user that speaks for a participant in rooms: their ghost, or themselves. */
+  matrixUserOf(participant: Participant): string {
+    return participant.kind === "matrix" ? participant.userId : this.options.ghosts.userId(participant.network, participant.id);
+  }
+
+  /** The participant's identity on `network`, published there first if it is not yet. */
+  async identityOn(network: NetworkId, participant: Participant): Promise<string> {
+    const { store } = this.options;
+    const person = store.get(participant.key) ?? (await this.remember(participant, await this.nameOf(participant)));
+    if (!store.isPublished(participant.key, network)) await this.publish(network, participant, person);
+    return person.thirdPartyId;
+  }
+
+  /**
+   * Withdraws someone from every network the bridge published them on (which takes them out of
+   * every chat there) and forgets them. For opt-outs and erasure.
+   */
+  async withdraw(participant: Participant): Promise<void> {
+    const { store, sessions, logger } = this.options;
+    const person = store.get(participant.key);
+    if (!person) return;
+    for (const network of store.publishedOn(participant.key) as NetworkId[]) {
+      try {
+        await sessions.provider(network)?.removeIdentity(person.thirdPartyId);
+      } catch (error) {
+        logger.warn("Could not withdraw an identity from a network", { network, error });
+      }
+    }
+    store.remove(participant.key);
+  }
+
+  private async publish(network: NetworkId, participant: Participant, person: GatewayPerson): Promise<void> {
+    const provider = this.options.sessions.provider(network);
+    if (!provider) throw new Error(`${network} is not connected`);
+    await provider.publishIdentity({ id: person.thirdPartyId, name: person.name, network: badgeOf(participant), handle: person.handle });
+    this.options.store.markPublished(participant.key, network);
+  }
+
+  /** A name for someone not yet recorded: a Matrix user's display name, else their id. */
+  private async nameOf(participant: Participant): Promise<string> {
+    if (participant.kind === "native") return this.options.ghosts.knownName(participant.network, participant.id) ?? participant.id;
+    return participant.userId.replace(/^@/, "").split(":")[0] || participant.userId;
+  }
+}

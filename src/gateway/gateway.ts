@@ -1,0 +1,295 @@
+/**
+ * The cross-network gateway, assembled: crosschat as the interoperability provider of every
+ * network whose config turns it on, with one Matrix room per conversation as the common
+ * backbone (docs/cross-network.md). Network events come in through `Inbound`; Matrix events of
+ * conversation rooms, and what `Inbound` posts there, go out through one outbox lane per
+ * network chat (`Outbound`).
+ */
+import type { Config } from "../config/schema.js";
+import type { Ghosts } from "../core/ghosts.js";
+import type { MatrixPort } from "../core/matrix-port.js";
+import { Outbox } from "../core/outbox.js";
+import { describeRefusal } from "../core/deliver.js";
+import { NETWORK_NAMES } from "../core/portals.js";
+import { KeyedSerialQueue } from "../core/serial-queue.js";
+import type { Logger } from "../logging/logger.js";
+import type { MatrixEvent } from "../matrix/events.js";
+import type { NetworkId } from "../network/index.js";
+import type { InteropKit } from "../simnet/client/interop.js";
+import type { Storage } from "../storage/index.js";
+import { Conversations } from "./conversations.js";
+import { Directory } from "./directory.js";
+import { Inbound } from "./inbound.js";
+import { Outbound } from "./outbound.js";
+import { matrixKey, nativeKey, parseParticipant, type Participant } from "./participants.js";
+import { ProviderSessions } from "./providers.js";
+
+export interface GatewayOptions {
+  config: Config;
+  storage: Storage;
+  matrix: MatrixPort;
+  ghosts: Ghosts;
+  kits: Readonly<Record<NetworkId, InteropKit>>;
+  logger: Logger;
+}
+
+/** Membership changes, from any side, one at a time: they create chats and rooms. */
+const MEMBERSHIP = "gateway:membership";
+
+export class Gateway {
+  private readonly sessions: ProviderSessions;
+  private readonly directory: Directory;
+  private readonly conversations: Conversations;
+  private readonly inbound: Inbound;
+  private readonly outbound: Outbound;
+  private readonly outbox: Outbox;
+  private readonly queue = new KeyedSerialQueue();
+  /** Who the homeserver last said is typing, per conversation room. */
+  private readonly typing = new Map<string, Set<string>>();
+
+  constructor(private readonly options: GatewayOptions) {
+    const { config, storage, matrix, ghosts, kits, logger } = options;
+    this.sessions = new ProviderSessions({
+      config,
+      kits,
+      store: storage.gatewayPeople,
+      logger: logger.child({ module: "gateway.providers" }),
+      onEvent: (network, event) => {
+        const membership = event.type === "chat" || event.type === "members" || event.type === "opt_in" || event.type === "opt_out";
+        const handle = () => this.inbound.onEvent(network, event);
+        return membership ? this.queue.run(MEMBERSHIP, handle) : handle();
+      },
+      onConnected: (network) => this.queue.run(MEMBERSHIP, () => this.catchUp(network)),
+    });
+    this.directory = new Directory({ store: storage.gatewayPeople, sessions: this.sessions, ghosts, matrix, logger });
+    this.conversations = new Conversations({ store: storage.gatewayRooms, directory: this.directory, sessions: this.sessions, matrix, logger: logger.child({ module: "gateway.rooms" }) });
+    this.inbound = new Inbound({
+      storage,
+      matrix,
+      directory: this.directory,
+      conversations: this.conversations,
+      sessions: this.sessions,
+      fanOut: (event, except) => this.fanOut(event, except),
+      logger: logger.child({ module: "gateway.inbound" }),
+    });
+    this.outbound = new Outbound({ config, storage, matrix, directory: this.directory, sessions: this.sessions });
+    this.outbox = new Outbox({
+      store: storage.gatewayOutbox,
+      queue: this.queue,
+      queueKey: (lane) => `gateway:chat:${lane}`,
+      logger: logger.child({ module: "gateway.outbox" }),
+      handlers: {
+        attempt: (lane, event) => this.outbound.attempt(lane, event),
+        failed: (lane, event, error) => this.notice(event.room_id, `Not delivered to ${this.outbound.networkOf(lane)}: ${describeRefusal(error, this.outbound.networkOf(lane))}`),
+        waiting: (lane, event, wait) =>
+          this.notice(event.room_id, `${this.outbound.networkOf(lane)} asks the bridge to wait (${Math.ceil(wait.waitMs / 1000)} s); what was sent here will follow, in order.`),
+      },
+    });
+  }
+
+  /** Networks whose config offers cross-network chat. */
+  get networks(): NetworkId[] {
+    return this.sessions.enabledNetworks;
+  }
+
+  async start(): Promise<void> {
+    if (this.networks.length === 0) return;
+    await this.sessions.start();
+    this.outbox.resume();
+  }
+
+  async stop(): Promise<void> {
+    this.outbox.stop();
+    await this.sessions.stop();
+  }
+
+  /** Whether a Matrix event is the gateway's: in a conversation room, or inviting one of its people into a room. */
+  handles(event: MatrixEvent): boolean {
+    if (this.networks.length === 0) return false;
+    if (this.conversations.isConversation(event.room_id)) return true;
+    return event.type === "m.room.member" && event.content["membership"] === "invite" && this.invitedNative(event) !== undefined;
+  }
+
+  async onMatrixEvent(event: MatrixEvent): Promise<void> {
+    const { matrix } = this.options;
+    if (event.type === "m.room.member") return this.queue.run(MEMBERSHIP, () => this.onMembership(event));
+    if (matrix.isBridgeUser(event.sender)) return;
+    const sender = this.directory.participantOfUser(event.sender);
+    if (!sender) return;
+    if (!this.options.storage.gatewayRooms.members(event.room_id).includes(sender.key)) {
+      // In the room, so taking part (the room may have become a conversation after they joined).
+      await this.queue.run(MEMBERSHIP, () => this.conversations.add(event.room_id, sender, { matrix: true }));
+    }
+    const messages = this.options.storage.gatewayMessages;
+    this.options.storage.gatewayRooms.transaction(() => {
+      if (event.type === "m.reaction") {
+        const relation = event.content["m.relates_to"] as { event_id?: unknown; key?: unknown } | undefined;
+        if (typeof relation?.event_id === "string" && typeof relation.key === "string") {
+          messages.addReaction({ eventId: event.event_id, roomId: event.room_id, targetEvent: relation.event_id, participant: sender.key, emoji: relation.key });
+        }
+      }
+      if (event.type === "m.room.redaction") {
+        const redacts = typeof event.content["redacts"] === "string" ? event.content["redacts"] : (event as { redacts?: unknown }).redacts;
+        if (typeof redacts === "string") messages.markRedacted(redacts);
+      }
+      this.fanOut(event);
+    });
+  }
+
+  /** Typing and read receipts of Matrix users in conversations: best effort, like on the networks. */
+  async onEphemeral(event: { type: string; room_id?: string; content: Record<string, unknown> }): Promise<void> {
+    const roomId = event.room_id;
+    if (!roomId || !this.conversations.isConversation(roomId)) return;
+    if (event.type === "m.typing") await this.onTyping(roomId, event.content);
+    if (event.type === "m.receipt") await this.onReceipts(roomId, event.content);
+  }
+
+  /** Opens (or finds) a direct conversation between a Matrix user and someone on a network, by their handle there. */
+  async startDirect(userId: string, network: NetworkId, handle: string): Promise<{ roomId: string; name: string; created: boolean } | undefined> {
+    const provider = this.sessions.provider(network);
+    if (!provider) throw new Error(`${NETWORK_NAMES[network]} is not connected`);
+    const user = await provider.lookup(handle);
+    if (!user) return undefined;
+    return this.queue.run(MEMBERSHIP, async () => {
+      const native = parseParticipant(nativeKey(network, user.id)) as Participant;
+      const me = parseParticipant(matrixKey(userId)) as Participant;
+      await this.directory.remember(native, user.name);
+      const name = `${user.name} (${NETWORK_NAMES[network]})`;
+      const existing = this.options.storage.gatewayRooms.directBetween(me.key, native.key);
+      if (existing) {
+        await this.options.matrix.invite(this.options.matrix.botUserId, existing, userId).catch(() => undefined);
+        return { roomId: existing, name, created: false };
+      }
+      const roomId = await this.conversations.create({ kind: "direct", participants: [me, native], creator: me });
+      return { roomId, name, created: true };
+    });
+  }
+
+  /** Whether cross-network chat is offered on a network. */
+  offers(network: NetworkId): boolean {
+    return this.networks.includes(network);
+  }
+
+  private fanOut(event: MatrixEvent, except?: NetworkId): void {
+    for (const chat of this.options.storage.gatewayRooms.chatsIn(event.room_id)) {
+      if (chat.network !== except) this.outbox.enqueue(chat.id, event);
+    }
+  }
+
+  private async onMembership(event: MatrixEvent): Promise<void> {
+    const { matrix, storage } = this.options;
+    const target = event.state_key;
+    const membership = event.content["membership"];
+    if (typeof target !== "string" || target === matrix.botUserId) return;
+    const participant = this.directory.participantOfUser(target);
+    if (!participant) return;
+    const isConversation = this.conversations.isConversation(event.room_id);
+    const by = this.directory.participantOfUser(event.sender);
+    if (participant.kind === "native") {
+      if (membership === "invite" && event.sender !== target) {
+        if (!isConversation) return this.startFromRoom(event, participant, by);
+        await this.conversations.add(event.room_id, participant, {}, by);
+      } else if ((membership === "leave" || membership === "ban") && event.sender !== target && isConversation) {
+        await this.conversations.remove(event.room_id, participant, { matrix: true });
+      }
+      return;
+    }
+    if (!isConversation) return;
+    if (membership === "join") {
+      const name = typeof event.content["displayname"] === "string" ? event.content["displayname"] : undefined;
+      if (name) await this.directory.remember(participant, name);
+      await this.conversations.add(event.room_id, participant, { matrix: true });
+    } else if (membership === "leave" || membership === "ban") {
+      await this.conversations.remove(event.room_id, participant, { matrix: true });
+      if (storage.gatewayRooms.members(event.room_id).every((key) => parseParticipant(key)?.kind !== "matrix")) {
+        this.options.logger.debug("No Matrix user left in a conversation; it goes on between the networks", { room: event.room_id });
+      }
+    }
+  }
+
+  /** A Matrix user invited someone from a network into a room: the room becomes a conversation. */
+  private async startFromRoom(event: MatrixEvent, native: Participant, by: Participant | undefined): Promise<void> {
+    if (!by || by.kind !== "matrix") return;
+    const { storage, matrix } = this.options;
+    const kind = event.content["is_direct"] === true ? "direct" : "group";
+    const name = await matrix.getState(event.room_id, "m.room.name", "").catch(() => undefined);
+    const title = typeof name?.["name"] === "string" ? name["name"] : undefined;
+    storage.gatewayRooms.transaction(() => {
+      storage.gatewayRooms.addRoom(event.room_id, kind, title);
+      storage.gatewayRooms.addMember(event.room_id, by.key);
+      storage.gatewayRooms.addMember(event.room_id, native.key);
+    });
+    await matrix.join(this.directory.matrixUserOf(native), event.room_id);
+    try {
+      await this.conversations.ensureChats(event.room_id, by);
+    } catch (error) {
+      this.options.logger.warn("Could not open a conversation's chat on a network", { room: event.room_id, error });
+      await this.notice(event.room_id, `Could not open the chat on ${native.kind === "native" ? NETWORK_NAMES[native.network] : "the network"}: ${(error as Error).message}`);
+    }
+  }
+
+  /** A Matrix user's typing, passed to each network as their identity. */
+  private async onTyping(roomId: string, content: Record<string, unknown>): Promise<void> {
+    const now = new Set(Array.isArray(content["user_ids"]) ? content["user_ids"].filter((u): u is string => typeof u === "string" && !this.options.matrix.isBridgeUser(u)) : []);
+    const before = this.typing.get(roomId) ?? new Set<string>();
+    this.typing.set(roomId, now);
+    const changes: [string, boolean][] = [
+      ...[...now].filter((u) => !before.has(u)).map((u): [string, boolean] => [u, true]),
+      ...[...before].filter((u) => !now.has(u)).map((u): [string, boolean] => [u, false]),
+    ];
+    for (const [userId, typing] of changes) {
+      const participant = this.directory.participantOfUser(userId);
+      if (!participant || !this.options.storage.gatewayRooms.members(roomId).includes(participant.key)) continue;
+      for (const chat of this.options.storage.gatewayRooms.chatsIn(roomId)) {
+        const network = chat.network as NetworkId;
+        const as = await this.directory.identityOn(network, participant).catch(() => undefined);
+        if (as) await this.sessions.provider(network)?.typing(chat.chatId, as, typing).catch(() => undefined);
+      }
+    }
+  }
+
+  private async onReceipts(roomId: string, content: Record<string, unknown>): Promise<void> {
+    for (const [eventId, receipt] of Object.entries(content)) {
+      const readers = Object.keys(((receipt as Record<string, unknown> | null)?.["m.read"] ?? {}) as Record<string, unknown>);
+      for (const userId of readers) {
+        if (this.options.matrix.isBridgeUser(userId)) continue;
+        const participant = this.directory.participantOfUser(userId);
+        if (!participant || !this.options.storage.gatewayRooms.members(roomId).includes(participant.key)) continue;
+        for (const chat of this.options.storage.gatewayRooms.chatsIn(roomId)) {
+          const network = chat.network as NetworkId;
+          const messageId = this.options.storage.gatewayMessages.messageOn(eventId, network);
+          if (!messageId) continue;
+          const as = await this.directory.identityOn(network, participant).catch(() => undefined);
+          if (as) await this.sessions.provider(network)?.markRead(chat.chatId, as, messageId).catch(() => undefined);
+        }
+      }
+    }
+  }
+
+  /** After (re)connecting: everyone opted in there is published on the other networks, and the other networks' people there. */
+  private async catchUp(network: NetworkId): Promise<void> {
+    const provider = this.sessions.provider(network);
+    if (!provider) return;
+    try {
+      for (const user of await provider.optedIn()) await this.inbound.publishEverywhere(parseParticipant(nativeKey(network, user.id)) as Participant, user.name);
+      for (const person of this.options.storage.gatewayPeople.all()) {
+        const participant = parseParticipant(person.participant);
+        if (participant?.kind === "native" && participant.network !== network) await this.directory.identityOn(network, participant);
+      }
+    } catch (error) {
+      this.options.logger.warn("Could not catch up with a network's opted-in users", { network, error });
+    }
+  }
+
+  private async notice(roomId: string, text: string): Promise<void> {
+    const { matrix } = this.options;
+    await matrix
+      .sendEvent(matrix.botUserId, roomId, "m.room.message", { msgtype: "m.notice", body: text }, { txnId: `gw-notice-${Date.now()}-${Math.random().toString(36).slice(2)}` })
+      .catch((error: unknown) => this.options.logger.warn("Could not post a notice in a conversation", { room: roomId, error }));
+  }
+
+  private invitedNative(event: MatrixEvent): Participant | undefined {
+    const participant = typeof event.state_key === "string" ? this.directory.participantOfUser(event.state_key) : undefined;
+    return participant?.kind === "native" && this.offers(participant.network) ? participant : undefined;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Who takes part in a cross-network conversation, and how each is named on the networks that are
+ * not their own. A participant key is '<network>:<interop id>' for a network's own user (the id
+ * the network chose for the bridge: stable, never a phone number) or 'matrix:<user id>'.
+ */
+import { createHash } from "node:crypto";
+import type { InteropBadge } from "../simnet/client/interop.js";
+import type { NetworkId } from "../network/index.js";
+
+export type Participant =
+  | { kind: "native"; network: NetworkId; id: string; key: string }
+  | { kind: "matrix"; userId: string; key: string };
+
+const NETWORKS: readonly string[] = ["whatsapp", "messenger", "instagram"];
+
+export const nativeKey = (network: NetworkId, id: string): string => `${network}:${id}`;
+export const matrixKey = (userId: string): string => `matrix:${userId}`;
+
+export function parseParticipant(key: string): Participant | undefined {
+  const colon = key.indexOf(":");
+  if (colon <= 0) return undefined;
+  const prefix = key.slice(0, colon);
+  const rest = key.slice(colon + 1);
+  if (!rest) return undefined;
+  if (prefix === "matrix") return { kind: "matrix", userId: rest, key };
+  if (NETWORKS.includes(prefix)) return { kind: "native", network: prefix as NetworkId, id: rest, key };
+  return undefined;
+}
+
+export const badgeOf = (participant: Participant): InteropBadge => (participant.kind === "matrix" ? "matrix" : participant.network);
+
+/** The network a participant belongs to, if any (Matrix users belong to none). */
+export const homeNetwork = (participant: Participant): NetworkId | undefined => (participant.kind === "native" ? participant.network : undefined);
+
+const MAX_THIRD_PARTY_ID = 128;
+
+/**
+ * The id the bridge publishes a participant under: the key, with every character outside the
+ * networks' alphabet ([A-Za-z0-9._:-], '=' being the escape) written as '=' and two hex digits
+ * per byte; a key too long for that becomes a hash of itself.
+ */
+export function thirdPartyIdOf(key: string): string {
+  let encoded = "";
+  for (const char of key) {
+    if (/^[A-Za-z0-9._:-]$/.test(char)) encoded += char;
+    else for (const byte of Buffer.from(char, "utf8")) encoded += `=${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  if (encoded.length <= MAX_THIRD_PARTY_ID) return encoded;
+  return `h=${createHash("sha256").update(key).digest("hex")}`;
+}
+
+const MAX_HANDLE = 64;
+
+/** Lower case, accents dropped, anything else but letters and digits as single dashes. */
+function slug(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+/**
+ * What people on other networks type to find someone: a Matrix user's id without the '@', and a
+ * network's user by name and network ('ana-lima.whatsapp'). Never a phone number or an email
+ * address: those are contact details the person gave their own network, not the others.
+ */
+export function handleFor(participant: Participant, name: string): string {
+  if (participant.kind === "matrix") {
+    const bare = participant.userId.replace(/^@/, "");
+    if (bare.length <= MAX_HANDLE && !/\s/.test(bare)) return bare;
+    return `${slug(bare).slice(0, MAX_HANDLE - 7)}.matrix`;
+  }
+  const suffix = `.${participant.network}`;
+  const base = slug(name).slice(0, MAX_HANDLE - suffix.length - 4);
+  // A name that is itself a number (some people name themselves so) must not become one.
+  const safe = base && !/\d[\d-]{5,}\d/.test(base) ? base : "someone";
+  return `${safe}${suffix}`;
+}
