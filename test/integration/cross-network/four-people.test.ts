@@ -1,0 +1,160 @@
+/**
+ * The conversation the gateway exists for: Ana on WhatsApp, Carol on Messenger, Bob on Instagram
+ * and Alice on Matrix in one group, exchanging text, replies, edits, reactions, deletes and a
+ * picture, each seeing the others with their network's badge. With CROSSCHAT_TRANSCRIPT=<file>
+ * the test writes the conversation as each of the four saw it.
+ */
+import { describe, expect, it } from "@jest/globals";
+import { writeFileSync } from "node:fs";
+import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
+import type { AgentEvent } from "../../../src/simnet/client/agent.js";
+import { waitForEvent, waitForMembership } from "../../support/matrix-user.js";
+import type { Person } from "../../support/people.js";
+import { BRIDGE_WAIT_MS, command, matrixUser, openManagementRoom } from "../support/bridge.js";
+import { crossNetwork, messageIn, optedIn } from "./support.js";
+
+/** A one-pixel PNG: what Bob sends, byte for byte. */
+const PICTURE = Buffer.from(
+  "89504e470d0a1a0a0000000d4948445200000001000000010806000000" + "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201" + "e221bc330000000049454e44ae426082",
+  "hex",
+);
+
+async function ghostFor(client: MatrixClient, managementRoom: string, bot: string, network: string, handle: string): Promise<string> {
+  const answer = await command(client, managementRoom, bot, `start-chat ${network} ${handle}`, /chat with/);
+  const roomId = /#\/(![^ )]+)/.exec(decodeURIComponent(String(answer.getContent()["body"])))?.[1] as string;
+  await waitForMembership(client, roomId, client.getUserId() as string, "join", BRIDGE_WAIT_MS);
+  const ghost = client.getRoom(roomId)?.getMembers().find((m) => m.userId.startsWith(`@${network}_`));
+  if (!ghost) throw new Error(`no ${network} ghost in the direct chat`);
+  return ghost.userId;
+}
+
+const said = (text: string) => (e: AgentEvent) => e.kind === "message" && e.text === text;
+
+describe("four people on four systems in one conversation", () => {
+  it("carries text, replies, edits, reactions, deletes and a picture to every other system, each person shown with their network", async () => {
+    const { networks, bridge } = await crossNetwork();
+    const ana = await optedIn(networks.whatsapp, "Ana");
+    const carol = await optedIn(networks.messenger, "Carol");
+    const bob = await optedIn(networks.instagram, "Bob");
+    const alice = await matrixUser("alice");
+    const bot = bridge.app.botUserId;
+    const management = await openManagementRoom(alice.client, bot);
+    const ghosts = {
+      ana: await ghostFor(alice.client, management, bot, "whatsapp", ana.handle),
+      carol: await ghostFor(alice.client, management, bot, "messenger", carol.handle),
+      bob: await ghostFor(alice.client, management, bot, "instagram", bob.handle),
+    };
+
+    const { room_id: roomId } = await alice.client.createRoom({ name: "Four networks", invite: Object.values(ghosts) });
+    for (const ghost of Object.values(ghosts)) await waitForMembership(alice.client, roomId, ghost, "join", BRIDGE_WAIT_MS);
+
+    // Alice writes; each of the other three gets it from "Alice", marked as from Matrix.
+    const hello = await alice.client.sendTextMessage(roomId, "Hello everyone, from Matrix");
+    const natives: Record<string, Person> = { ana, carol, bob };
+    const chats: Record<string, string> = {};
+    const helloThere: Record<string, string> = {};
+    for (const [name, person] of Object.entries(natives)) {
+      const got = await person.waitFor(said("Hello everyone, from Matrix"), `Alice's hello at ${name}`);
+      expect(got.thirdParty).toMatchObject({ network: "matrix" });
+      chats[name] = got.chat as string;
+      helloThere[name] = got.messageId as string;
+    }
+
+    // Ana answers Alice's message as a reply, from WhatsApp.
+    await ana.agent.send(chats["ana"] as string, "Olá! Ana here, on WhatsApp", { replyTo: helloThere["ana"] as string });
+    const anaOnMatrix = await messageIn(alice.client, roomId, /^Olá! Ana here, on WhatsApp$/, ghosts.ana);
+    expect(anaOnMatrix.getContent()["m.relates_to"]).toEqual({ "m.in_reply_to": { event_id: hello.event_id } });
+    for (const [name, person] of [["carol", carol], ["bob", bob]] as const) {
+      const got = await person.waitFor(said("Olá! Ana here, on WhatsApp"), `Ana's reply at ${name}`);
+      expect(got.thirdParty).toMatchObject({ network: "whatsapp", name: "Ana" });
+      const history = await person.agent.history(chats[name] as string);
+      expect(history.find((m) => m.id === got.messageId)?.replyTo).toBe(helloThere[name]);
+    }
+
+    // Carol writes, then corrects herself.
+    const carolSent = await carol.agent.send(chats["carol"] as string, "Carol from Messenger, hi all!!");
+    await carol.agent.edit(chats["carol"] as string, carolSent.id, "Carol from Messenger, hi all!");
+    const carolEdit = await waitForEvent(alice.client, (e) => e.getRoomId() === roomId && e.getSender() === ghosts.carol && (e.getContent()["m.new_content"] as { body?: string } | undefined)?.body === "Carol from Messenger, hi all!", BRIDGE_WAIT_MS, "Carol's edit on Matrix");
+    expect(carolEdit.getContent()["m.relates_to"]).toMatchObject({ rel_type: "m.replace" });
+    const carolAtAna = await ana.waitFor(said("Carol from Messenger, hi all!!"), "Carol's message at Ana");
+    await ana.waitFor((e) => e.kind === "edit" && e.messageId === carolAtAna.messageId && e.text === "Carol from Messenger, hi all!", "Carol's edit at Ana");
+    const carolAtBob = await bob.waitFor(said("Carol from Messenger, hi all!!"), "Carol's message at Bob");
+    await bob.waitFor((e) => e.kind === "edit" && e.messageId === carolAtBob.messageId && e.text === "Carol from Messenger, hi all!", "Carol's edit at Bob");
+
+    // Bob reacts to Ana's message from Instagram; Alice reacts to Carol's from Matrix.
+    const anaAtBob = await bob.waitFor(said("Olá! Ana here, on WhatsApp"), "Ana at Bob");
+    await bob.agent.react(chats["bob"] as string, anaAtBob.messageId as string, "😂");
+    const bobReaction = await waitForEvent(alice.client, (e) => e.getRoomId() === roomId && e.getType() === "m.reaction" && e.getSender() === ghosts.bob, BRIDGE_WAIT_MS, "Bob's reaction on Matrix");
+    expect(bobReaction.getContent()["m.relates_to"]).toEqual({ rel_type: "m.annotation", event_id: anaOnMatrix.getId(), key: "😂" });
+    const anaSent = (await ana.agent.history(chats["ana"] as string)).find((m) => m.text === "Olá! Ana here, on WhatsApp");
+    await ana.waitFor((e) => e.kind === "reaction" && e.messageId === anaSent?.id && e.text === "😂", "Bob's reaction at Ana");
+    const anaAtCarol = await carol.waitFor(said("Olá! Ana here, on WhatsApp"), "Ana at Carol");
+    await carol.waitFor((e) => e.kind === "reaction" && e.messageId === anaAtCarol.messageId && e.text === "😂", "Bob's reaction at Carol");
+
+    const carolOnMatrix = (carolEdit.getContent()["m.relates_to"] as { event_id: string }).event_id;
+    await alice.client.sendEvent(roomId, "m.reaction" as never, { "m.relates_to": { rel_type: "m.annotation", event_id: carolOnMatrix, key: "👋" } } as never);
+    await carol.waitFor((e) => e.kind === "reaction" && e.messageId === carolSent.id && e.text === "👋", "Alice's reaction at Carol");
+    await ana.waitFor((e) => e.kind === "reaction" && e.messageId === carolAtAna.messageId && e.text === "👋", "Alice's reaction at Ana");
+    await bob.waitFor((e) => e.kind === "reaction" && e.messageId === carolAtBob.messageId && e.text === "👋", "Alice's reaction at Bob");
+
+    // Bob sends a picture; everyone gets the same bytes.
+    await bob.agent.sendImage(chats["bob"] as string, PICTURE, "image/png");
+    const pictureOnMatrix = await waitForEvent(alice.client, (e) => e.getRoomId() === roomId && e.getSender() === ghosts.bob && e.getContent()["msgtype"] === "m.image", BRIDGE_WAIT_MS, "Bob's picture on Matrix");
+    const mxc = String(pictureOnMatrix.getContent()["url"]);
+    const downloaded = Buffer.from(await (await fetch(alice.client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, true) as string, { headers: { authorization: `Bearer ${alice.accessToken}` } })).arrayBuffer());
+    expect(downloaded.equals(PICTURE)).toBe(true);
+    for (const [name, person] of [["ana", ana], ["carol", carol]] as const) {
+      const got = await person.waitFor((e) => e.kind === "message" && e.media !== undefined && e.thirdParty?.network === "instagram", `Bob's picture at ${name}`);
+      expect((await got.media?.download())?.equals(PICTURE)).toBe(true);
+    }
+
+    // Alice takes her hello back: it goes from every network.
+    await alice.client.redactEvent(roomId, hello.event_id);
+    for (const [name, person] of Object.entries(natives)) {
+      await person.waitFor((e) => e.kind === "delete" && e.messageId === helloThere[name], `the delete at ${name}`);
+    }
+
+    // Nothing arrived twice anywhere.
+    for (const [name, person] of Object.entries(natives)) {
+      const texts = person.events.filter((e) => e.kind === "message" && e.text).map((e) => `${e.messageId}`);
+      expect({ name, duplicates: texts.length - new Set(texts).size }).toEqual({ name, duplicates: 0 });
+    }
+
+    const file = process.env["CROSSCHAT_TRANSCRIPT"];
+    if (file) writeFileSync(file, await transcript(alice.client, roomId, natives, chats));
+  });
+});
+
+/** The conversation as each of the four saw it: the Matrix timeline, and each app's own history. */
+async function transcript(client: MatrixClient, roomId: string, natives: Record<string, Person>, chats: Record<string, string>): Promise<string> {
+  const lines: string[] = ["## Alice, on Matrix (room timeline)"];
+  const room = client.getRoom(roomId);
+  const nameOf = (userId: string) => room?.getMember(userId)?.name ?? userId;
+  for (const event of room?.getLiveTimeline().getEvents() ?? []) lines.push(describeMatrix(event, nameOf));
+  for (const [name, person] of Object.entries(natives)) {
+    lines.push("", `## ${name}, on ${person.agent.network} (what the app received)`);
+    for (const event of person.events.filter((e) => e.chat === chats[name])) {
+      const who = event.thirdParty ? `${event.thirdParty.name} [${event.thirdParty.network}]` : event.sender === person.id ? "me" : event.sender;
+      if (["message", "edit", "reaction", "delete"].includes(event.kind)) lines.push(`- ${event.kind} ${event.messageId} from ${who}: ${event.media ? `[${event.media.mime}] ` : ""}${event.text ?? ""}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function describeMatrix(event: MatrixEvent, nameOf: (userId: string) => string): string {
+  const content = event.getContent();
+  const relation = content["m.relates_to"] as { rel_type?: string; key?: string; event_id?: string; "m.in_reply_to"?: { event_id?: string } } | undefined;
+  const who = nameOf(event.getSender() as string);
+  switch (event.getType()) {
+    case "m.room.message":
+      if (relation?.rel_type === "m.replace") return `- ${who} edited: ${(content["m.new_content"] as { body?: string }).body}`;
+      if (event.isRedacted()) return `- ${who}: (deleted)`;
+      return `- ${who}: ${content["msgtype"] === "m.image" ? "[image] " : ""}${content["body"]}${relation?.["m.in_reply_to"] ? " (a reply)" : ""}`;
+    case "m.reaction":
+      return `- ${who} reacted ${relation?.key}`;
+    case "m.room.member":
+      return `- ${nameOf(event.getStateKey() as string)}: ${content["membership"]}`;
+    default:
+      return `- ${event.getType()} from ${who}`;
+  }
+}
