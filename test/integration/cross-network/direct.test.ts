@@ -1,44 +1,59 @@
 /**
- * Direct conversations across networks through the gateway: a Matrix user without any login
- * starts one with `start-chat`; people on two different networks start one from their own apps.
+ * Direct conversations across every pair of systems through the gateway: a Matrix user without
+ * any login starts one with `start-chat`; people on two different networks start one from their
+ * own apps, finding each other by the name the bridge published.
  */
 import { describe, expect, it } from "@jest/globals";
-import { waitForMembership } from "../../support/matrix-user.js";
+import type { SimnetNetworkId } from "../../../src/simnet/core/network.js";
 import { command, matrixUser, openManagementRoom } from "../support/bridge.js";
-import { crossNetwork, eventually, messageIn, optedIn } from "./support.js";
+import { crossNetwork, eventually, messageIn, optedIn, startChat } from "./support.js";
+
+const NATIVE_PAIRS: [SimnetNetworkId, SimnetNetworkId][] = [
+  ["whatsapp", "messenger"],
+  ["instagram", "whatsapp"],
+  ["messenger", "instagram"],
+];
 
 describe("direct cross-network conversations", () => {
-  it("lets a Matrix user without a login open a chat with someone on Instagram, text both ways", async () => {
+  it.each(["whatsapp", "messenger", "instagram"] as const)("lets a Matrix user without a login open a chat with someone on %s, text both ways", async (network) => {
     const { networks, bridge } = await crossNetwork();
-    const bob = await optedIn(networks.instagram, "Bob");
+    const bob = await optedIn(networks[network], "Bob");
     const alice = await matrixUser("alice");
     const bot = bridge.app.botUserId;
     const management = await openManagementRoom(alice.client, bot);
-    const answer = await command(alice.client, management, bot, `start-chat instagram ${bob.handle}`, /chat with/);
-    const roomId = /#\/(![^ )]+)/.exec(decodeURIComponent(String(answer.getContent()["body"])))?.[1] as string;
-    await waitForMembership(alice.client, roomId, alice.userId, "join", 30_000);
+    const roomId = await startChat(alice.client, management, bot, network, bob.handle);
 
     await alice.client.sendTextMessage(roomId, "hello from Matrix");
-    const arrived = await bob.waitFor((e) => e.kind === "message" && e.text === "hello from Matrix", "Alice's message on Instagram");
+    const arrived = await bob.waitFor((e) => e.kind === "message" && e.text === "hello from Matrix", `Alice's message on ${network}`);
     expect(arrived.thirdParty).toMatchObject({ network: "matrix" });
 
-    await bob.agent.send(arrived.chat as string, "hello from Instagram");
-    const back = await messageIn(alice.client, roomId, /^hello from Instagram$/);
-    expect(back.getSender()).toMatch(/^@instagram_/);
+    await bob.agent.send(arrived.chat as string, `hello from ${network}`);
+    const back = await messageIn(alice.client, roomId, new RegExp(`^hello from ${network}$`));
+    expect(back.getSender()).toMatch(new RegExp(`^@${network}_`));
   });
 
-  it("lets a WhatsApp user start a chat with a Messenger user from their app, by the name the bridge published", async () => {
+  it.each(NATIVE_PAIRS)("lets someone on %s start a chat with someone on %s from their app, by the name the bridge published", async (from, to) => {
     const { networks } = await crossNetwork();
-    const ana = await optedIn(networks.whatsapp, "Ana Lima");
-    const carol = await optedIn(networks.messenger, "Carol");
-    const found = await eventually(async () => (await ana.agent.interop.searchThirdParty("carol")).find((c) => c.network === "messenger"), "Carol published on WhatsApp");
-    expect(found.handle).toBe("carol.messenger");
+    const ana = await optedIn(networks[from], "Ana Lima");
+    const carol = await optedIn(networks[to], "Carol");
+    const found = await eventually(async () => (await ana.agent.interop.searchThirdParty("carol")).find((c) => c.network === to), `Carol published on ${from}`);
+    expect(found.handle).toBe(`carol.${to}`);
     const chat = await ana.agent.interop.startThirdPartyChat({ kind: "direct", thirdParty: [{ provider: found.provider, id: found.id }] });
     await ana.agent.send(chat.id, "olá Carol");
-    const atCarol = await carol.waitFor((e) => e.kind === "message" && e.text === "olá Carol", "Ana's message on Messenger");
-    expect(atCarol.thirdParty).toMatchObject({ network: "whatsapp", name: "Ana Lima" });
+    const atCarol = await carol.waitFor((e) => e.kind === "message" && e.text === "olá Carol", `Ana's message on ${to}`);
+    expect(atCarol.thirdParty).toMatchObject({ network: from, name: "Ana Lima" });
     await carol.agent.send(atCarol.chat as string, "hi Ana");
-    const atAna = await ana.waitFor((e) => e.kind === "message" && e.text === "hi Ana", "Carol's answer on WhatsApp");
-    expect(atAna.thirdParty).toMatchObject({ network: "messenger", name: "Carol" });
+    const atAna = await ana.waitFor((e) => e.kind === "message" && e.text === "hi Ana", `Carol's answer on ${from}`);
+    expect(atAna.thirdParty).toMatchObject({ network: to, name: "Carol" });
+  });
+
+  it("finds nobody who has not turned third-party chats on, and says so without telling whether they exist", async () => {
+    const { networks, bridge } = await crossNetwork();
+    const dave = await networks.instagram.person("Dave");
+    const alice = await matrixUser("alice");
+    const bot = bridge.app.botUserId;
+    const management = await openManagementRoom(alice.client, bot);
+    await command(alice.client, management, bot, `start-chat instagram ${dave.handle}`, /is not on Instagram or does not take third-party chats/);
+    await command(alice.client, management, bot, "start-chat instagram no.such.user", /is not on Instagram or does not take third-party chats/);
   });
 });

@@ -8,10 +8,10 @@ import { describe, expect, it } from "@jest/globals";
 import { writeFileSync } from "node:fs";
 import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
 import type { AgentEvent } from "../../../src/simnet/client/agent.js";
-import { waitForEvent, waitForMembership } from "../../support/matrix-user.js";
+import { waitForEvent } from "../../support/matrix-user.js";
 import type { Person } from "../../support/people.js";
-import { BRIDGE_WAIT_MS, command, matrixUser, openManagementRoom } from "../support/bridge.js";
-import { crossNetwork, messageIn, optedIn } from "./support.js";
+import { BRIDGE_WAIT_MS } from "../support/bridge.js";
+import { fourPeople, messageIn } from "./support.js";
 
 /** A one-pixel PNG: what Bob sends, byte for byte. */
 const PICTURE = Buffer.from(
@@ -19,35 +19,11 @@ const PICTURE = Buffer.from(
   "hex",
 );
 
-async function ghostFor(client: MatrixClient, managementRoom: string, bot: string, network: string, handle: string): Promise<string> {
-  const answer = await command(client, managementRoom, bot, `start-chat ${network} ${handle}`, /chat with/);
-  const roomId = /#\/(![^ )]+)/.exec(decodeURIComponent(String(answer.getContent()["body"])))?.[1] as string;
-  await waitForMembership(client, roomId, client.getUserId() as string, "join", BRIDGE_WAIT_MS);
-  const ghost = client.getRoom(roomId)?.getMembers().find((m) => m.userId.startsWith(`@${network}_`));
-  if (!ghost) throw new Error(`no ${network} ghost in the direct chat`);
-  return ghost.userId;
-}
-
 const said = (text: string) => (e: AgentEvent) => e.kind === "message" && e.text === text;
 
 describe("four people on four systems in one conversation", () => {
   it("carries text, replies, edits, reactions, deletes and a picture to every other system, each person shown with their network", async () => {
-    const { networks, bridge } = await crossNetwork();
-    const ana = await optedIn(networks.whatsapp, "Ana");
-    const carol = await optedIn(networks.messenger, "Carol");
-    const bob = await optedIn(networks.instagram, "Bob");
-    const alice = await matrixUser("alice");
-    const bot = bridge.app.botUserId;
-    const management = await openManagementRoom(alice.client, bot);
-    const ghosts = {
-      ana: await ghostFor(alice.client, management, bot, "whatsapp", ana.handle),
-      carol: await ghostFor(alice.client, management, bot, "messenger", carol.handle),
-      bob: await ghostFor(alice.client, management, bot, "instagram", bob.handle),
-    };
-
-    const { room_id: roomId } = await alice.client.createRoom({ name: "Four networks", invite: Object.values(ghosts) });
-    for (const ghost of Object.values(ghosts)) await waitForMembership(alice.client, roomId, ghost, "join", BRIDGE_WAIT_MS);
-
+    const { alice, ana, carol, bob, roomId, ghosts } = await fourPeople();
     // Alice writes; each of the other three gets it from "Alice", marked as from Matrix.
     const hello = await alice.client.sendTextMessage(roomId, "Hello everyone, from Matrix");
     const natives: Record<string, Person> = { ana, carol, bob };

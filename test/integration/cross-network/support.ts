@@ -5,10 +5,10 @@
  */
 import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
 import type { SimnetNetworkId } from "../../../src/simnet/core/network.js";
-import { waitForEvent } from "../../support/matrix-user.js";
+import { waitForEvent, waitForMembership, type TestUser } from "../../support/matrix-user.js";
 import { simulatedNetwork, type Person, type SimulatedNetwork } from "../../support/people.js";
 import type { ConfigInput, DeepPartial } from "../../support/test-config.js";
-import { BRIDGE_WAIT_MS, startBridge, type RunningBridge } from "../support/bridge.js";
+import { BRIDGE_WAIT_MS, command, matrixUser, openManagementRoom, startBridge, type RunningBridge } from "../support/bridge.js";
 
 export type Networks = Record<SimnetNetworkId, SimulatedNetwork>;
 
@@ -63,4 +63,50 @@ export async function eventually<T>(find: () => Promise<T | undefined>, what: st
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** `start-chat` through the bot; resolves with the direct room, once the user is in it. */
+export async function startChat(client: MatrixClient, managementRoom: string, bot: string, network: string, handle: string): Promise<string> {
+  const answer = await command(client, managementRoom, bot, `start-chat ${network} ${handle}`, /chat with/);
+  const roomId = /#\/(![^ )]+)/.exec(decodeURIComponent(String(answer.getContent()["body"])))?.[1] as string;
+  await waitForMembership(client, roomId, client.getUserId() as string, "join", BRIDGE_WAIT_MS);
+  return roomId;
+}
+
+/** The ghost that stands for someone a Matrix user reached with `start-chat` (from the direct room it opens). */
+export async function ghostFor(client: MatrixClient, managementRoom: string, bot: string, network: string, handle: string): Promise<string> {
+  const roomId = await startChat(client, managementRoom, bot, network, handle);
+  const ghost = client.getRoom(roomId)?.getMembers().find((m) => m.userId.startsWith(`@${network}_`));
+  if (!ghost) throw new Error(`no ${network} ghost in the direct chat`);
+  return ghost.userId;
+}
+
+export interface FourPeople extends CrossNetwork {
+  alice: TestUser;
+  ana: Person;
+  carol: Person;
+  bob: Person;
+  /** The group's Matrix room, made by Alice, with the three others' ghosts in it. */
+  roomId: string;
+  ghosts: { ana: string; carol: string; bob: string };
+}
+
+/** Ana on WhatsApp, Carol on Messenger, Bob on Instagram, and Alice on Matrix, who starts a group room with them. */
+export async function fourPeople(overrides: DeepPartial<ConfigInput> = {}): Promise<FourPeople> {
+  const setup = await crossNetwork(overrides);
+  const { networks, bridge } = setup;
+  const ana = await optedIn(networks.whatsapp, "Ana");
+  const carol = await optedIn(networks.messenger, "Carol");
+  const bob = await optedIn(networks.instagram, "Bob");
+  const alice = await matrixUser("alice");
+  const bot = bridge.app.botUserId;
+  const management = await openManagementRoom(alice.client, bot);
+  const ghosts = {
+    ana: await ghostFor(alice.client, management, bot, "whatsapp", ana.handle),
+    carol: await ghostFor(alice.client, management, bot, "messenger", carol.handle),
+    bob: await ghostFor(alice.client, management, bot, "instagram", bob.handle),
+  };
+  const { room_id: roomId } = await alice.client.createRoom({ name: "Four networks", invite: Object.values(ghosts) });
+  for (const ghost of Object.values(ghosts)) await waitForMembership(alice.client, roomId, ghost, "join", BRIDGE_WAIT_MS);
+  return { ...setup, alice, ana, carol, bob, roomId, ghosts };
 }
