@@ -43,10 +43,20 @@ export function thirdPartyIdOf(key: string): string {
   let encoded = "";
   for (const char of key) {
     if (/^[A-Za-z0-9._:-]$/.test(char)) encoded += char;
-    else for (const byte of Buffer.from(char, "utf8")) encoded += `=${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    else for (const byte of bytesOf(char)) encoded += `=${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   if (encoded.length <= MAX_THIRD_PARTY_ID) return encoded;
   return `h=${createHash("sha256").update(key).digest("hex")}`;
+}
+
+/**
+ * A character's UTF-8 bytes; a lone surrogate (a JS string may hold one) keeps its own three
+ * bytes, as WTF-8 writes it, instead of becoming U+FFFD like every other, so no two keys collide.
+ */
+function bytesOf(char: string): Iterable<number> {
+  const unit = char.charCodeAt(0);
+  if (char.length === 1 && unit >= 0xd800 && unit <= 0xdfff) return [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)];
+  return Buffer.from(char, "utf8");
 }
 
 const MAX_HANDLE = 64;
@@ -61,6 +71,9 @@ function slug(text: string): string {
     .replace(/^-+|-+$/g, "");
 }
 
+/** At most `max` characters, with no dash left hanging where the cut fell. */
+const cut = (text: string, max: number): string => text.slice(0, max).replace(/-+$/, "");
+
 /**
  * What people on other networks type to find someone: a Matrix user's id without the '@', and a
  * network's user by name and network ('ana-lima.whatsapp'). Never a phone number or an email
@@ -70,11 +83,12 @@ export function handleFor(participant: Participant, name: string): string {
   if (participant.kind === "matrix") {
     const bare = participant.userId.replace(/^@/, "");
     if (bare.length <= MAX_HANDLE && !/\s/.test(bare)) return bare;
-    return `${slug(bare).slice(0, MAX_HANDLE - 7)}.matrix`;
+    return `${cut(slug(bare), MAX_HANDLE - 7)}.matrix`;
   }
   const suffix = `.${participant.network}`;
-  const base = slug(name).slice(0, MAX_HANDLE - suffix.length - 4);
-  // A name that is itself a number (some people name themselves so) must not become one.
-  const safe = base && !/\d[\d-]{5,}\d/.test(base) ? base : "someone";
+  const whole = slug(name);
+  // A name that is itself a number (some people name themselves so) must not become one, nor
+  // leave part of one where the cut falls.
+  const safe = whole && !/\d[\d-]{5,}\d/.test(whole) ? cut(whole, MAX_HANDLE - suffix.length - 4) : "someone";
   return `${safe}${suffix}`;
 }

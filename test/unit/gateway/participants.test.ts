@@ -173,10 +173,15 @@ describe("handleFor a Matrix user", () => {
   it("slugs an id with whitespace readably", () => {
     expect(handleFor(matrix("@Ana Lima:example.org"), "")).toBe("ana-lima-example-org.matrix");
   });
+
+  it("leaves no dash before '.matrix' where the cut falls on a space", () => {
+    const kept = "a".repeat(56); // the slug is cut to 57 characters
+    expect(handleFor(matrix(`@${kept} bcdefgh:x`), "")).toBe(`${kept}.matrix`);
+  });
 });
 
 describe("handleFor a network's user", () => {
-  it.each([
+  it.each<[string, NetworkId, string]>([
     ["Ana Lima", "whatsapp", "ana-lima.whatsapp"],
     ["José Müller", "messenger", "jose-muller.messenger"],
     ["Ça Va Éloïse", "instagram", "ca-va-eloise.instagram"],
@@ -188,7 +193,7 @@ describe("handleFor a network's user", () => {
     ["Ana 2", "whatsapp", "ana-2.whatsapp"],
     ["Agent 007", "messenger", "agent-007.messenger"],
     ["Class of 2024", "instagram", "class-of-2024.instagram"],
-  ] as const)("names %j on %s %s", (name, network, handle) => {
+  ])("names %j on %s %s", (name, network, handle) => {
     expect(handleFor(native(network), name)).toBe(handle);
   });
 
@@ -237,6 +242,7 @@ describe("handleFor a network's user", () => {
     "０１５１ ２３４５ ６７８９",
     "Ana +49 151 2345 6789",
     "0151 23456789 (work)",
+    `${"Ana Maria ".repeat(5)}0151 23456789`, // the cut falls inside the number
   ])("never yields the digits of the phone number in %j", (name) => {
     for (const network of NETWORK_IDS) {
       const handle = handleFor(native(network), name);
