@@ -72,7 +72,7 @@ export class Gateway {
       fanOut: (event, except) => this.fanOut(event, except),
       logger: logger.child({ module: "gateway.inbound" }),
     });
-    this.outbound = new Outbound({ config, storage, matrix, directory: this.directory, sessions: this.sessions });
+    this.outbound = new Outbound({ config, storage, matrix, directory: this.directory, sessions: this.sessions, notice: (roomId, text) => this.notice(roomId, text) });
     this.outbox = new Outbox({
       store: storage.gatewayOutbox,
       queue: this.queue,
@@ -101,6 +101,10 @@ export class Gateway {
   async stop(): Promise<void> {
     this.outbox.stop();
     await this.sessions.stop();
+  }
+
+  isConversation(roomId: string): boolean {
+    return this.conversations.isConversation(roomId);
   }
 
   /** Whether a Matrix event is the gateway's: in a conversation room, or inviting one of its people into a room. */
@@ -219,7 +223,15 @@ export class Gateway {
       storage.gatewayRooms.addMember(event.room_id, by.key);
       storage.gatewayRooms.addMember(event.room_id, native.key);
     });
-    await matrix.join(this.directory.matrixUserOf(native), event.room_id);
+    const ghost = this.directory.matrixUserOf(native);
+    await matrix.join(ghost, event.room_id);
+    // The bot tells the room what the networks refused: it comes in through the ghost's invite.
+    try {
+      await matrix.invite(ghost, event.room_id, matrix.botUserId);
+      await matrix.join(matrix.botUserId, event.room_id);
+    } catch (error) {
+      this.options.logger.warn("The bot could not join a conversation room; notices will be missing there", { room: event.room_id, error });
+    }
     try {
       await this.conversations.ensureChats(event.room_id, by);
     } catch (error) {

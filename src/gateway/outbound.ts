@@ -36,6 +36,8 @@ export interface OutboundOptions {
   matrix: MatrixPort;
   directory: Directory;
   sessions: ProviderSessions;
+  /** Tells the room what a fallback did, so the sender sees it. */
+  notice(roomId: string, text: string): Promise<void>;
 }
 
 interface Target {
@@ -170,6 +172,7 @@ export class Outbound {
       if (refusal.code !== "window_expired" || config.networks[target.network].cross_network.edit_fallback !== "correction") throw refusal;
       const sent = await target.provider.send(target.chat.chatId, target.as, { text: `✏️ ${text}`, replyTo: messageId }, event.event_id);
       storage.gatewayMessages.link(target.chat.roomId, event.event_id, target.network, sent.id);
+      await this.options.notice(target.chat.roomId, `${NETWORK_NAMES[target.network]} no longer takes edits to that message (${refusal.message}); the new text went there as a correction marked ✏️.`);
     }
   }
 
@@ -177,11 +180,14 @@ export class Outbound {
     const { storage, config } = this.options;
     const messageId = storage.gatewayMessages.messageOn(original, target.network);
     if (!messageId) return;
-    const others = storage.gatewayMessages.reactionsBy(original, target.sender.key).filter((r) => !r.redacted && r.eventId !== event.event_id);
-    if (others.length > 0 && config.networks[target.network].cross_network.reaction_fallback === "drop") {
-      throw new NetworkError("unsupported", `${NETWORK_NAMES[target.network]} keeps one reaction per person, and ${others[0]?.emoji} is already there`);
+    const earlier = storage.gatewayMessages.reactionsBy(original, target.sender.key).filter((r) => !r.redacted && r.eventId !== event.event_id);
+    const shown = earlier.at(-1)?.emoji;
+    const network = NETWORK_NAMES[target.network];
+    if (shown !== undefined && config.networks[target.network].cross_network.reaction_fallback === "drop") {
+      throw new NetworkError("unsupported", `${network} keeps one reaction per person, and ${shown} is already there`);
     }
     await target.provider.react(target.chat.chatId, target.as, messageId, emoji);
+    if (shown !== undefined) await this.options.notice(target.chat.roomId, `${network} keeps one reaction per person: there, ${emoji} replaced ${shown}.`);
   }
 
   private async redact(target: Target, event: MatrixEvent): Promise<void> {
@@ -190,10 +196,14 @@ export class Outbound {
     if (typeof redacts !== "string") return;
     const reaction = storage.gatewayMessages.reaction(redacts);
     if (reaction) {
-      // The network keeps one reaction per person: a newer one of theirs has replaced this one there already.
-      const newer = storage.gatewayMessages.reactionsBy(reaction.targetEvent, reaction.participant).some((r) => !r.redacted && r.eventId !== redacts);
+      // The network shows one reaction per person: the newest they still have on Matrix.
+      const all = storage.gatewayMessages.reactionsBy(reaction.targetEvent, reaction.participant);
+      const position = all.findIndex((r) => r.eventId === redacts);
+      const live = all.filter((r) => !r.redacted && r.eventId !== redacts);
+      const shownInstead = all.slice(position + 1).some((r) => !r.redacted);
       const messageId = storage.gatewayMessages.messageOn(reaction.targetEvent, target.network);
-      if (!newer && messageId) await target.provider.react(target.chat.chatId, target.as, messageId, null);
+      if (!messageId || shownInstead) return;
+      await target.provider.react(target.chat.chatId, target.as, messageId, live.at(-1)?.emoji ?? null);
       return;
     }
     for (const key of [redacts, captionKey(redacts)]) {
