@@ -36,6 +36,8 @@ export interface MatrixPort {
   /** Creates the user if the homeserver does not know it yet. */
   ensureRegistered(userId: string): Promise<void>;
   setDisplayName(userId: string, name: string): Promise<void>;
+  /** Anyone's display name, as the bot sees it; undefined if they have none. */
+  getDisplayName(userId: string): Promise<string | undefined>;
   setAvatar(userId: string, mxc: string): Promise<void>;
   /** Creates a room as the bot. */
   createRoom(options: CreateRoomOptions): Promise<string>;

@@ -169,6 +169,29 @@ export class Gateway {
     });
   }
 
+  /**
+   * A Matrix user's own "third-party chats" setting. On: they are published on every network that
+   * offers cross-network chat, so people there can find them and start chats with them. Off: they
+   * are withdrawn everywhere and taken out of every cross-network conversation, as a network's own
+   * user is when they opt out. Resolves to where they are now published, and as what.
+   */
+  async setCrossNetwork(userId: string, on: boolean): Promise<{ networks: NetworkId[]; handle?: string }> {
+    const me = parseParticipant(matrixKey(userId)) as Participant;
+    return this.queue.run(MEMBERSHIP, async () => {
+      if (on) {
+        const name = (await this.options.matrix.getDisplayName(userId).catch(() => undefined)) ?? userId.slice(1).split(":")[0] ?? userId;
+        await this.inbound.publishEverywhere(me, name);
+        const { gatewayPeople } = this.options.storage;
+        return { networks: gatewayPeople.publishedOn(me.key) as NetworkId[], handle: gatewayPeople.get(me.key)?.handle ?? "" };
+      }
+      for (const roomId of this.options.storage.gatewayRooms.roomsOf(me.key)) {
+        await this.conversations.remove(roomId, me, {}, "You turned cross-network chat off");
+      }
+      await this.directory.withdraw(me);
+      return { networks: [] };
+    });
+  }
+
   /** Whether cross-network chat is offered on a network. */
   offers(network: NetworkId): boolean {
     return this.networks.includes(network);

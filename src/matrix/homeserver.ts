@@ -65,6 +65,16 @@ export class AppserviceHomeserver implements MatrixPort {
     await this.client.request("PUT", `${CS}/profile/${enc(userId)}/displayname`, { ...this.as(userId), body: { displayname: name } });
   }
 
+  async getDisplayName(userId: string): Promise<string | undefined> {
+    try {
+      const profile = await this.client.request<{ displayname?: unknown }>("GET", `${CS}/profile/${enc(userId)}/displayname`, { as: this.botUserId });
+      return typeof profile.displayname === "string" && profile.displayname.length > 0 ? profile.displayname : undefined;
+    } catch (error) {
+      if (error instanceof HomeserverError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
   async setAvatar(userId: string, mxc: string): Promise<void> {
     await this.client.request("PUT", `${CS}/profile/${enc(userId)}/avatar_url`, { ...this.as(userId), body: { avatar_url: mxc } });
   }

@@ -169,6 +169,21 @@ export function registerBridgeCommands(registry: CommandRegistry, core: BridgeCo
       },
     },
     {
+      name: "cross-network",
+      usage: "on|off",
+      summary: "Let people on the networks find you and chat with you (off: leave every cross-network chat)",
+      requires: "user",
+      async run(context) {
+        const choice = context.args[0]?.toLowerCase();
+        if (!gateway || gateway.networks.length === 0) return context.reply({ text: "This bridge offers no cross-network chat." });
+        if (choice !== "on" && choice !== "off") return context.reply({ text: "Say cross-network on, or cross-network off." });
+        const published = await gateway.setCrossNetwork(context.sender, choice === "on");
+        if (choice === "off") return context.reply({ text: "Cross-network chat is off: nobody on the networks can find you, and you left every cross-network chat." });
+        const where = published.networks.map((network) => NETWORK_NAMES[network]).join(", ");
+        return context.reply({ text: `Cross-network chat is on: people on ${where} who take third-party chats can find you as ${published.handle} and start chats with you.` });
+      },
+    },
+    {
       name: "set-relay",
       usage: "",
       summary: "In a portal room: send messages of people without a login through your login",

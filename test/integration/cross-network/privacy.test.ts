@@ -1,0 +1,145 @@
+/**
+ * A WhatsApp number never leaves WhatsApp: with traffic through every path of a cross-network
+ * conversation, nothing Messenger, Instagram, the homeserver or the bridge stored holds it, nor
+ * anything a Matrix user received.
+ */
+import { describe, expect, it } from "@jest/globals";
+import Database from "better-sqlite3";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { waitForEvent, waitForMembership } from "../../support/matrix-user.js";
+import { BRIDGE_WAIT_MS, command, matrixUser, openManagementRoom } from "../support/bridge.js";
+import { crossNetwork, eventually, optedIn } from "./support.js";
+
+const PICTURE = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000" + "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201" + "e221bc330000000049454e44ae426082", "hex");
+
+/** Every text and blob cell of every table of a SQLite file that holds `needle`, as "table.column". */
+function cellsHolding(file: string, needle: string): string[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const found: string[] = [];
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+    for (const { name } of tables) {
+      for (const row of db.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[]) {
+        for (const [column, value] of Object.entries(row)) {
+          const text = Buffer.isBuffer(value) ? value.toString("latin1") : typeof value === "string" ? value : String(value);
+          if (text.includes(needle)) found.push(`${name}.${column}`);
+        }
+      }
+    }
+    return found;
+  } finally {
+    db.close();
+  }
+}
+
+function findFile(dir: string, fileName: string): string | undefined {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) {
+      const found = findFile(path, fileName);
+      if (found) return found;
+    } else if (entry === fileName) return path;
+  }
+  return undefined;
+}
+
+/** The test Synapse's database: in its data folder, or where synapse-config-dir.txt there says (the chroot). */
+function synapseDatabase(): string {
+  const dataDir = join(process.env["CROSSCHAT_TEST_TMP"] as string, "synapse");
+  const pointer = join(dataDir, "synapse-config-dir.txt");
+  const hostDir = existsSync(pointer) ? readFileSync(pointer, "utf8").trim() : dataDir;
+  const file = findFile(hostDir, "homeserver.db");
+  if (!file) throw new Error(`no homeserver.db under ${hostDir}`);
+  return file;
+}
+
+describe("a WhatsApp number across networks", () => {
+  it("reaches no other network, no Matrix event, and nothing the homeserver or bridge stored, whatever path the traffic takes", async () => {
+    const { networks, bridge } = await crossNetwork();
+    const ana = await optedIn(networks.whatsapp, "Ana");
+    const carol = await optedIn(networks.messenger, "Carol");
+    const bob = await optedIn(networks.instagram, "Bob");
+    const digits = ana.handle.replace(/\D/g, "");
+    expect(digits.length).toBeGreaterThanOrEqual(8);
+    // Also any formatting of it: the last eight digits cover "+1 555 0100 1234" and "5550101234" alike.
+    const needles = [digits, digits.slice(-8)];
+
+    // Alice turns cross-network chat on from Matrix; Ana finds her and Carol and Bob from WhatsApp and starts a group.
+    const alice = await matrixUser("alice");
+    const bot = bridge.app.botUserId;
+    const management = await openManagementRoom(alice.client, bot);
+    await command(alice.client, management, bot, "cross-network on", /Cross-network chat is on/);
+    const search = async (query: string, network: string) =>
+      eventually(async () => (await ana.agent.interop.searchThirdParty(query)).find((c) => c.network === network), `${query} on WhatsApp`);
+    const [aliceThere, carolThere, bobThere] = [await search("alice", "matrix"), await search("carol", "messenger"), await search("bob", "instagram")];
+    const group = await ana.agent.interop.startThirdPartyChat({
+      kind: "group",
+      title: "No numbers here",
+      thirdParty: [aliceThere, carolThere, bobThere].map((c) => ({ provider: c.provider, id: c.id })),
+    });
+    const roomId = await new Promise<string>((resolve) => {
+      const check = () => alice.client.getRooms().find((r) => r.name === "No numbers here")?.roomId;
+      const timer = setInterval(() => {
+        const found = check();
+        if (found) {
+          clearInterval(timer);
+          resolve(found);
+        }
+      }, 100);
+    });
+    await waitForMembership(alice.client, roomId, alice.userId, "join", BRIDGE_WAIT_MS);
+
+    // Every path: text, a picture, a reply, an edit, reactions, typing, a read, a delete, both ways.
+    const first = await ana.agent.send(group.id, "hello from WhatsApp");
+    await ana.agent.sendImage(group.id, PICTURE, "image/png");
+    await ana.agent.typing(group.id, true);
+    const atCarol = await carol.waitFor((e) => e.kind === "message" && e.text === "hello from WhatsApp", "Ana's hello at Carol");
+    const atBob = await bob.waitFor((e) => e.kind === "message" && e.text === "hello from WhatsApp", "Ana's hello at Bob");
+    await carol.agent.send(atCarol.chat as string, "hi Ana", { replyTo: atCarol.messageId as string });
+    await carol.agent.react(atCarol.chat as string, atCarol.messageId as string, "❤️");
+    await bob.agent.send(atBob.chat as string, "hey from Instagram");
+    const helloOnMatrix = await waitForEvent(alice.client, (e) => e.getRoomId() === roomId && e.getContent()["body"] === "hello from WhatsApp", BRIDGE_WAIT_MS, "Ana's hello on Matrix");
+    await alice.client.sendTextMessage(roomId, "hi from Matrix");
+    await alice.client.sendReadReceipt(helloOnMatrix);
+    await ana.agent.edit(group.id, first.id, "hello from WhatsApp!");
+    const fromBob = await ana.waitFor((e) => e.kind === "message" && e.text === "hey from Instagram", "Bob's message at Ana");
+    await ana.agent.react(group.id, fromBob.messageId as string, "👍");
+    await ana.agent.markRead(group.id, fromBob.messageId as string);
+    const toDelete = await ana.agent.send(group.id, "oops");
+    await bob.waitFor((e) => e.kind === "message" && e.text === "oops", "the oops at Bob");
+    await ana.agent.delete(group.id, toDelete.id);
+    await bob.waitFor((e) => e.kind === "delete", "the delete at Bob");
+    await carol.waitFor((e) => e.kind === "edit" && e.text === "hello from WhatsApp!", "Ana's edit at Carol");
+    await bob.waitFor((e) => e.kind === "reaction" && e.text === "👍", "Ana's reaction at Bob");
+    await ana.waitFor((e) => e.kind === "message" && e.text === "hi from Matrix", "Alice's message at Ana");
+    // And a direct chat Ana starts with Carol from her app.
+    const direct = await ana.agent.interop.startThirdPartyChat({ kind: "direct", thirdParty: [{ provider: carolThere.provider, id: carolThere.id }] });
+    await ana.agent.send(direct.id, "just us");
+    await carol.waitFor((e) => e.kind === "message" && e.text === "just us", "the direct message at Carol");
+
+    // What the other networks, the homeserver and the bridge stored, and what Matrix users received.
+    const synapseDb = synapseDatabase();
+    const stores = {
+      messenger: networks.messenger.net.databasePath,
+      instagram: networks.instagram.net.databasePath,
+      synapse: synapseDb,
+      crosschat: bridge.config.database.path,
+    };
+    for (const [where, file] of Object.entries(stores)) {
+      for (const needle of needles) expect({ where, needle, cells: cellsHolding(file, needle) }).toEqual({ where, needle, cells: [] });
+    }
+    const received = alice.client.getRooms().flatMap((room) => [...room.getLiveTimeline().getEvents(), ...room.currentState.getStateEvents("m.room.member")].map((e) => JSON.stringify(e.event)));
+    for (const needle of needles) expect(received.filter((json) => json.includes(needle))).toEqual([]);
+    for (const person of [carol, bob]) {
+      const seen = JSON.stringify(person.events.map((e) => ({ ...e, raw: e.raw })));
+      for (const needle of needles) expect(seen.includes(needle)).toBe(false);
+    }
+    // The scan would see the number were it there: WhatsApp itself has it, and the others hold
+    // the conversation's words in the clear.
+    expect(cellsHolding(networks.whatsapp.net.databasePath, digits).length).toBeGreaterThan(0);
+    for (const file of [stores.messenger, stores.instagram, stores.synapse]) expect(cellsHolding(file, "hello from WhatsApp").length).toBeGreaterThan(0);
+    // The bridge keeps no message once it is delivered: only which id is which.
+    expect(cellsHolding(stores.crosschat, "hello from WhatsApp")).toEqual([]);
+  });
+});
