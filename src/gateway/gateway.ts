@@ -182,13 +182,37 @@ export class Gateway {
         const name = (await this.options.matrix.getDisplayName(userId).catch(() => undefined)) ?? userId.slice(1).split(":")[0] ?? userId;
         await this.inbound.publishEverywhere(me, name);
         const { gatewayPeople } = this.options.storage;
-        return { networks: gatewayPeople.publishedOn(me.key) as NetworkId[], handle: gatewayPeople.get(me.key)?.handle ?? "" };
+        const published = gatewayPeople.publishedOn(me.key);
+        return { networks: this.networks.filter((network) => published.includes(network)), handle: gatewayPeople.get(me.key)?.handle ?? "" };
       }
       for (const roomId of this.options.storage.gatewayRooms.roomsOf(me.key)) {
         await this.conversations.remove(roomId, me, {}, "You turned cross-network chat off");
       }
       await this.directory.withdraw(me);
       return { networks: [] };
+    });
+  }
+
+  /**
+   * An admin's erasure of someone from a network: their ghost leaves every conversation room,
+   * their identity is withdrawn from the other networks, and their name, handle and reactions
+   * are forgotten. If they write again, they appear anew.
+   */
+  async forget(network: NetworkId, id: string): Promise<{ conversations: number; person: boolean }> {
+    const participant = parseParticipant(nativeKey(network, id));
+    if (!participant) return { conversations: 0, person: false };
+    return this.queue.run(MEMBERSHIP, async () => {
+      const { gatewayRooms, gatewayPeople, gatewayMessages } = this.options.storage;
+      const person = gatewayPeople.get(participant.key) !== undefined;
+      const rooms = gatewayRooms.roomsOf(participant.key);
+      const ghost = this.directory.matrixUserOf(participant);
+      for (const roomId of rooms) {
+        gatewayRooms.removeMember(roomId, participant.key);
+        await this.options.matrix.leave(ghost, roomId, "Forgotten on an admin's request").catch(() => undefined);
+      }
+      await this.directory.withdraw(participant);
+      gatewayMessages.forgetParticipant(participant.key);
+      return { conversations: rooms.length, person };
     });
   }
 

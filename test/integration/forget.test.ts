@@ -4,23 +4,10 @@
  * ghost's Matrix profile is neutral, and what others said stays.
  */
 import { describe, expect, it } from "@jest/globals";
-import Database from "better-sqlite3";
 import { command, waitForPortal } from "./support/bridge.js";
+import { rowsMentioning } from "../support/database-scan.js";
 import { waitForEvent } from "../support/matrix-user.js";
 import { contact, directPortal, ghostOf, messageIn, whatsappScene } from "./whatsapp/support.js";
-
-/** Every row of every table of the bridge's database that mentions `needle`, as text. */
-function rowsMentioning(path: string, needle: string): string[] {
-  const db = new Database(path, { readonly: true });
-  try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-    return tables.flatMap((table) =>
-      (db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[]).map((row) => `${table}: ${JSON.stringify(row)}`).filter((line) => line.includes(needle)),
-    );
-  } finally {
-    db.close();
-  }
-}
 
 describe("forget", () => {
   it("lets an admin erase what the bridge stores about one remote person, and keeps what others said", async () => {

@@ -115,14 +115,18 @@ export function registerBridgeCommands(registry: CommandRegistry, core: BridgeCo
         if (!given) return context.reply({ text: `Name the person: their ghost's Matrix id, or their id on ${NETWORK_NAMES[network]}.` });
         const ghost = given.startsWith("@") ? core.ghosts.remoteUserOf(given) : undefined;
         if (given.startsWith("@") && ghost?.network !== network) return context.reply({ text: `${given} is not a ${NETWORK_NAMES[network]} person this bridge knows.` });
-        const report = await core.forgetRemotePerson(network, ghost?.remoteUserId ?? given);
-        if (report.ghosts + report.directChats + report.messages + report.reactions === 0) {
+        const id = ghost?.remoteUserId ?? given;
+        // The gateway first: it finds their rooms through the ghost, which the core's erasure forgets.
+        const crossNetwork = (await gateway?.forget(network, id)) ?? { conversations: 0, person: false };
+        const report = await core.forgetRemotePerson(network, id);
+        if (report.ghosts + report.directChats + report.messages + report.reactions + crossNetwork.conversations === 0 && !crossNetwork.person) {
           return context.reply({ text: `Nothing is stored about ${given} on ${NETWORK_NAMES[network]}.` });
         }
+        const conversations = crossNetwork.conversations || crossNetwork.person ? `, and their place in ${crossNetwork.conversations} cross-network conversation(s), where they are withdrawn from the other networks` : "";
         await context.reply({
           text:
             `Forgot ${given} on ${NETWORK_NAMES[network]}: ${report.ghosts ? "their profile, " : ""}${report.directChats} direct chat(s) with everything stored for them, ` +
-            `${report.messages} other message(s) and ${report.reactions} reaction(s). The Matrix rooms stay; if they write again, they appear anew.`,
+            `${report.messages} other message(s) and ${report.reactions} reaction(s)${conversations}. The Matrix rooms stay; if they write again, they appear anew.`,
         });
       },
     },

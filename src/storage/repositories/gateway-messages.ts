@@ -49,6 +49,7 @@ export class GatewayMessageRepository {
       reaction: db.prepare<[string], ReactionRow>("SELECT * FROM gateway_reactions WHERE event_id = ?"),
       reactionsBy: db.prepare<[string, string], ReactionRow>("SELECT * FROM gateway_reactions WHERE target_event = ? AND participant = ? ORDER BY rowid"),
       markRedacted: db.prepare<[string]>("UPDATE gateway_reactions SET redacted = 1 WHERE event_id = ?"),
+      forgetParticipant: db.prepare<[string]>("DELETE FROM gateway_reactions WHERE participant = ?"),
     };
   }
 
@@ -79,6 +80,11 @@ export class GatewayMessageRepository {
   /** A person's reactions to a message, oldest first, the redacted ones included. */
   reactionsBy(targetEvent: string, participant: string): GatewayReaction[] {
     return this.s.reactionsBy.all(targetEvent, participant).map(toReaction);
+  }
+
+  /** Erasure: the person's reactions are no longer tied to them. Returns how many there were. */
+  forgetParticipant(participant: string): number {
+    return this.s.forgetParticipant.run(participant).changes;
   }
 
   /** Kept, not deleted: lanes still working through the redaction look the reaction up. */

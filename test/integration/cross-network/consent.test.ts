@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "@jest/globals";
 import { waitForMembership } from "../../support/matrix-user.js";
-import { eventually, fourPeople } from "./support.js";
+import { command, matrixUser, openManagementRoom } from "../support/bridge.js";
+import { crossNetwork, eventually, fourPeople, optedIn } from "./support.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,5 +36,36 @@ describe("opting out of third-party chats", () => {
     // Nor can she write into the chat any more: her network refuses.
     await expect(carol.agent.send(carolChat, "still here?")).rejects.toThrow();
     expect(bob.events.some((e) => e.chat === bobChat && e.text === "still here?")).toBe(false);
+  });
+
+  it("takes a Matrix user who turns cross-network chat off out of every conversation, and they can no longer be found", async () => {
+    const { networks, bridge } = await crossNetwork();
+    const ana = await optedIn(networks.whatsapp, "Ana");
+    const alice = await matrixUser("alice");
+    const bot = bridge.app.botUserId;
+    const management = await openManagementRoom(alice.client, bot);
+    await command(alice.client, management, bot, "cross-network on", /^Cross-network chat is on: people on WhatsApp, Messenger, Instagram who take third-party chats can find you as /);
+    const found = await eventually(async () => (await ana.agent.interop.searchThirdParty("alice")).find((c) => c.network === "matrix"), "Alice on WhatsApp");
+    const chat = await ana.agent.interop.startThirdPartyChat({ kind: "direct", thirdParty: [{ provider: found.provider, id: found.id }] });
+    await ana.agent.send(chat.id, "hello Alice");
+    const roomId = await eventually(async () => alice.client.getRooms().find((r) => r.getMember(alice.userId)?.membership === "invite" || r.timeline.some((e) => e.getContent()["body"] === "hello Alice"))?.roomId, "the conversation room");
+    await waitForMembership(alice.client, roomId, alice.userId, "join", 10_000);
+
+    await command(alice.client, management, bot, "cross-network off", /^Cross-network chat is off/);
+    await waitForMembership(alice.client, roomId, alice.userId, "leave", 5_000);
+    await eventually(async () => ((await ana.agent.interop.searchThirdParty("alice")).length === 0 ? true : undefined), "Alice withdrawn from WhatsApp", 5_000);
+    await expect(ana.agent.send(chat.id, "still there?")).rejects.toThrow();
+  });
+
+  it("reaches nobody on a network whose config does not offer cross-network chat", async () => {
+    const { networks } = await crossNetwork({ networks: { instagram: { cross_network: { enabled: false } } } });
+    const ana = await optedIn(networks.whatsapp, "Ana");
+    const bob = await optedIn(networks.instagram, "Bob");
+    await optedIn(networks.messenger, "Carol");
+    // Carol, on a network that offers it, is published on WhatsApp; Bob is published nowhere, and Instagram has no provider.
+    await eventually(async () => (await ana.agent.interop.searchThirdParty("carol")).find((c) => c.network === "messenger"), "Carol on WhatsApp");
+    expect((await ana.agent.interop.searchThirdParty("bob")).length).toBe(0);
+    expect((await bob.agent.interop.searchThirdParty("ana")).length).toBe(0);
+    expect((await bob.agent.interop.searchThirdParty("carol")).length).toBe(0);
   });
 });

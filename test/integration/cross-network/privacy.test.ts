@@ -4,34 +4,14 @@
  * anything a Matrix user received.
  */
 import { describe, expect, it } from "@jest/globals";
-import Database from "better-sqlite3";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { rowsMentioning } from "../../support/database-scan.js";
 import { waitForEvent, waitForMembership } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, command, matrixUser, openManagementRoom } from "../support/bridge.js";
 import { crossNetwork, eventually, optedIn } from "./support.js";
 
 const PICTURE = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000" + "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201" + "e221bc330000000049454e44ae426082", "hex");
-
-/** Every text and blob cell of every table of a SQLite file that holds `needle`, as "table.column". */
-function cellsHolding(file: string, needle: string): string[] {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const found: string[] = [];
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
-    for (const { name } of tables) {
-      for (const row of db.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[]) {
-        for (const [column, value] of Object.entries(row)) {
-          const text = Buffer.isBuffer(value) ? value.toString("latin1") : typeof value === "string" ? value : String(value);
-          if (text.includes(needle)) found.push(`${name}.${column}`);
-        }
-      }
-    }
-    return found;
-  } finally {
-    db.close();
-  }
-}
 
 function findFile(dir: string, fileName: string): string | undefined {
   for (const entry of readdirSync(dir)) {
@@ -127,7 +107,7 @@ describe("a WhatsApp number across networks", () => {
       crosschat: bridge.config.database.path,
     };
     for (const [where, file] of Object.entries(stores)) {
-      for (const needle of needles) expect({ where, needle, cells: cellsHolding(file, needle) }).toEqual({ where, needle, cells: [] });
+      for (const needle of needles) expect({ where, needle, rows: rowsMentioning(file, needle) }).toEqual({ where, needle, rows: [] });
     }
     const received = alice.client.getRooms().flatMap((room) => [...room.getLiveTimeline().getEvents(), ...room.currentState.getStateEvents("m.room.member")].map((e) => JSON.stringify(e.event)));
     for (const needle of needles) expect(received.filter((json) => json.includes(needle))).toEqual([]);
@@ -137,9 +117,9 @@ describe("a WhatsApp number across networks", () => {
     }
     // The scan would see the number were it there: WhatsApp itself has it, and the others hold
     // the conversation's words in the clear.
-    expect(cellsHolding(networks.whatsapp.net.databasePath, digits).length).toBeGreaterThan(0);
-    for (const file of [stores.messenger, stores.instagram, stores.synapse]) expect(cellsHolding(file, "hello from WhatsApp").length).toBeGreaterThan(0);
+    expect(rowsMentioning(networks.whatsapp.net.databasePath, digits).length).toBeGreaterThan(0);
+    for (const file of [stores.messenger, stores.instagram, stores.synapse]) expect(rowsMentioning(file, "hello from WhatsApp").length).toBeGreaterThan(0);
     // The bridge keeps no message once it is delivered: only which id is which.
-    expect(cellsHolding(stores.crosschat, "hello from WhatsApp")).toEqual([]);
+    expect(rowsMentioning(stores.crosschat, "hello from WhatsApp")).toEqual([]);
   });
 });
