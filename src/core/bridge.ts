@@ -10,6 +10,7 @@ import type { Storage } from "../storage/index.js";
 import type { LoginRecord } from "../storage/repositories/logins.js";
 import type { ForgetReport } from "../storage/repositories/remote-people.js";
 import { Ghosts } from "./ghosts.js";
+import { PortalLinks } from "./links.js";
 import { Logins, type ActiveLogin } from "./logins.js";
 import { MatrixEvents } from "./matrix-events.js";
 import { pacingLimits } from "./pacing.js";
@@ -35,6 +36,7 @@ export class BridgeCore {
   readonly portals: Portals;
   readonly remote: RemoteEvents;
   readonly matrixEvents: MatrixEvents;
+  readonly links: PortalLinks;
   private readonly queue = new KeyedSerialQueue();
 
   constructor(private readonly options: BridgeCoreOptions) {
@@ -57,6 +59,10 @@ export class BridgeCore {
       portals: this.portals,
       queue: this.queue,
       backfillLimit: config.bridge.backfill_limit,
+      // A linked portal's room holds another chat too: the message goes there through its relay.
+      onBridged: (portal, event) => {
+        for (const sibling of storage.portals.findByRoom(portal.roomId)) if (sibling.id !== portal.id) this.matrixEvents.relay(sibling.id, event);
+      },
       logger: logger.child({ module: "core.remote" }),
     });
     this.logins = new Logins({
@@ -85,6 +91,7 @@ export class BridgeCore {
       pacing: (network) => pacingLimits(config.networks[network].rate_limit, connectors.get(network)?.capabilities),
       logger: logger.child({ module: "core.matrix" }),
     });
+    this.links = new PortalLinks({ storage, matrix, logins: this.logins, logger: logger.child({ module: "core.links" }) });
   }
 
   async start(): Promise<void> {

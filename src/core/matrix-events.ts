@@ -93,6 +93,15 @@ export class MatrixEvents {
     for (const portal of this.portalsFor(event.room_id, event.sender, event.content)) this.outbox.enqueue(portal.id, event);
   }
 
+  /**
+   * A message already in the room (posted there from another portal's network, the two being
+   * linked) for this portal's network too: it goes out through the portal's relay login, with
+   * the name of who said it in front.
+   */
+  relay(portalId: number, event: MatrixEvent): void {
+    this.outbox.enqueue(portalId, event);
+  }
+
   /** Typing notifications and read receipts (ephemeral events). */
   async onEphemeral(event: { type: string; room_id?: string; content: Record<string, unknown> }): Promise<void> {
     if (typeof event.room_id !== "string") return;

@@ -29,6 +29,7 @@ import {
   textContent,
   type MatrixContent,
 } from "../matrix/content/to-matrix.js";
+import type { MatrixEvent } from "../matrix/events.js";
 import type { MentionResolver } from "../matrix/format/index.js";
 import { concatFormatted, isRetryable, NetworkError, plainText } from "../network/index.js";
 import type { Storage } from "../storage/index.js";
@@ -48,6 +49,8 @@ export interface RemoteEventsOptions {
   queue: KeyedSerialQueue;
   /** How many recent messages a new portal room is filled with. */
   backfillLimit: number;
+  /** A network message is now in the portal's room (for portals linked into the same room). */
+  onBridged?(portal: PortalRecord & { roomId: string }, event: MatrixEvent): void;
   logger: Logger;
 }
 
@@ -177,6 +180,7 @@ export class RemoteEvents {
       sender: event.sender.id,
       timestamp: event.timestamp,
     });
+    this.options.onBridged?.(portal, { event_id: eventId, room_id: portal.roomId, sender, type, content, origin_server_ts: event.timestamp });
   }
 
   private async toMatrix(portal: PortalRecord, login: ActiveLogin, sender: string, body: IncomingBody): Promise<{ type: string; content: MatrixContent }> {

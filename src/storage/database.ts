@@ -20,6 +20,7 @@ import { GatewayMessageRepository } from "./repositories/gateway-messages.js";
 import { GatewayPeopleRepository } from "./repositories/gateway-people.js";
 import { GatewayRoomRepository } from "./repositories/gateway-rooms.js";
 import { GATEWAY_OUTBOX, OutboxRepository } from "./repositories/outbox.js";
+import { PortalLinkRepository } from "./repositories/portal-links.js";
 import { RemotePeopleRepository } from "./repositories/remote-people.js";
 import { PortalRepository } from "./repositories/portals.js";
 import { ReactionRepository } from "./repositories/reactions.js";
@@ -50,6 +51,7 @@ export interface Storage {
   readonly gatewayPeople: GatewayPeopleRepository;
   readonly gatewayMessages: GatewayMessageRepository;
   readonly gatewayOutbox: OutboxRepository;
+  readonly portalLinks: PortalLinkRepository;
   /** Runs `work` in one SQLite transaction: all of its writes land, or none. */
   transaction<T>(work: () => T): T;
   schemaVersion(): number;
@@ -63,7 +65,7 @@ const BUSY_TIMEOUT_MS = 5000;
 class SqliteStorage implements Storage {
   readonly transactions: TransactionRepository;
   readonly managementRooms: ManagementRoomRepository;
-  private repositories: Partial<{ logins: LoginRepository; portals: PortalRepository; ghosts: GhostRepository; messages: MessageRepository; reactions: ReactionRepository; outbox: OutboxRepository; remotePeople: RemotePeopleRepository; gatewayRooms: GatewayRoomRepository; gatewayPeople: GatewayPeopleRepository; gatewayMessages: GatewayMessageRepository; gatewayOutbox: OutboxRepository }> = {};
+  private repositories: Partial<{ logins: LoginRepository; portals: PortalRepository; ghosts: GhostRepository; messages: MessageRepository; reactions: ReactionRepository; outbox: OutboxRepository; remotePeople: RemotePeopleRepository; gatewayRooms: GatewayRoomRepository; gatewayPeople: GatewayPeopleRepository; gatewayMessages: GatewayMessageRepository; gatewayOutbox: OutboxRepository; portalLinks: PortalLinkRepository }> = {};
 
   constructor(
     readonly db: Database.Database,
@@ -117,6 +119,10 @@ class SqliteStorage implements Storage {
 
   get gatewayOutbox(): OutboxRepository {
     return (this.repositories.gatewayOutbox ??= new OutboxRepository(this.db, GATEWAY_OUTBOX));
+  }
+
+  get portalLinks(): PortalLinkRepository {
+    return (this.repositories.portalLinks ??= new PortalLinkRepository(this.db));
   }
 
   transaction<T>(work: () => T): T {

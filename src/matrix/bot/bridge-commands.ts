@@ -188,6 +188,48 @@ export function registerBridgeCommands(registry: CommandRegistry, core: BridgeCo
       },
     },
     {
+      name: "link",
+      usage: "<room id>",
+      summary: "In a portal room, room admins: make this chat and another network's chat one conversation (that room's admins approve)",
+      requires: "user",
+      async run(context) {
+        const target = context.args[0];
+        if (!target?.startsWith("!")) return context.reply({ text: "Name the other portal room by its id (!...:server), after the command prefix, in this portal room." });
+        if (!(await core.links.isRoomAdmin(context.roomId, context.sender))) return context.reply({ text: "Only an admin of this room can link it." });
+        return context.reply({ text: await core.links.request(context.roomId, target, context.sender) });
+      },
+    },
+    {
+      name: "link-approve",
+      usage: "",
+      summary: "Room admins: approve the link another portal room asked for",
+      requires: "user",
+      async run(context) {
+        if (!(await core.links.isRoomAdmin(context.roomId, context.sender))) return context.reply({ text: "Only an admin of this room can approve a link." });
+        return context.reply({ text: await core.links.approve(context.roomId, context.sender) });
+      },
+    },
+    {
+      name: "link-reject",
+      usage: "",
+      summary: "Room admins: refuse the link another portal room asked for",
+      requires: "user",
+      async run(context) {
+        if (!(await core.links.isRoomAdmin(context.roomId, context.sender))) return context.reply({ text: "Only an admin of this room can refuse a link." });
+        return context.reply({ text: core.links.reject(context.roomId, context.sender) });
+      },
+    },
+    {
+      name: "unlink",
+      usage: "",
+      summary: "Room admins: put the chats linked into this room back in their own rooms",
+      requires: "user",
+      async run(context) {
+        if (!(await core.links.isRoomAdmin(context.roomId, context.sender))) return context.reply({ text: "Only an admin of this room can unlink." });
+        return context.reply({ text: await core.links.unlink(context.roomId) });
+      },
+    },
+    {
       name: "set-relay",
       usage: "",
       summary: "In a portal room: send messages of people without a login through your login",

@@ -449,7 +449,7 @@ describe("migration 4 (gateway)", () => {
     old.outbox.add(portal.id, "$waiting", event(1));
     old.close();
 
-    const s = openDatabase(dbPath, { logger: silentLogger() });
+    const s = openDatabase(dbPath, { logger: silentLogger(), migrations: MIGRATIONS.slice(0, 4) });
     open.push(s);
     expect(s.schemaVersion()).toBe(4);
     expect(gatewayTables(s)).toEqual(GATEWAY_TABLES);
