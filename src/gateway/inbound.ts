@@ -40,6 +40,7 @@ export class Inbound {
   constructor(private readonly options: InboundOptions) {}
 
   async onEvent(network: NetworkId, event: InteropEvent): Promise<void> {
+    this.options.logger.debug("Interop event", { network, type: event.type, ...("chat" in event && typeof event.chat === "string" ? { chat: event.chat } : {}) });
     switch (event.type) {
       case "opt_in":
         return this.optIn(network, event);
@@ -199,7 +200,7 @@ export class Inbound {
     if (!chat || !target) return;
     const participant = this.native(network, event.reader.id);
     const { matrix, storage, sessions, directory } = this.options;
-    await matrix.sendReadReceipt(directory.matrixUserOf(participant), chat.roomId, target).catch(() => undefined);
+    await matrix.sendReadReceipt(directory.matrixUserOf(participant), chat.roomId, target).catch((error: unknown) => this.options.logger.debug("Could not show a read receipt on Matrix", { error }));
     for (const other of storage.gatewayRooms.chatsIn(chat.roomId)) {
       const messageId = other.network !== network ? storage.gatewayMessages.messageOn(target, other.network) : undefined;
       if (!messageId) continue;

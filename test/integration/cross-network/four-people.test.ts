@@ -11,7 +11,7 @@ import type { AgentEvent } from "../../../src/simnet/client/agent.js";
 import { waitForEvent } from "../../support/matrix-user.js";
 import type { Person } from "../../support/people.js";
 import { BRIDGE_WAIT_MS } from "../support/bridge.js";
-import { fourPeople, messageIn } from "./support.js";
+import { eventually, fourPeople, messageIn } from "./support.js";
 
 /** A one-pixel PNG: what Bob sends, byte for byte. */
 const PICTURE = Buffer.from(
@@ -22,7 +22,7 @@ const PICTURE = Buffer.from(
 const said = (text: string) => (e: AgentEvent) => e.kind === "message" && e.text === text;
 
 describe("four people on four systems in one conversation", () => {
-  it("carries text, replies, edits, reactions, deletes and a picture to every other system, each person shown with their network", async () => {
+  it("carries text, replies, edits, reactions, deletes, a picture, typing and read receipts to every other system, each person shown with their network", async () => {
     const { alice, ana, carol, bob, roomId, ghosts } = await fourPeople();
     // Alice writes; each of the other three gets it from "Alice", marked as from Matrix.
     const hello = await alice.client.sendTextMessage(roomId, "Hello everyone, from Matrix");
@@ -83,6 +83,20 @@ describe("four people on four systems in one conversation", () => {
       const got = await person.waitFor((e) => e.kind === "message" && e.media !== undefined && e.thirdParty?.network === "instagram", `Bob's picture at ${name}`);
       expect((await got.media?.download())?.equals(PICTURE)).toBe(true);
     }
+
+    // Ana types: everyone sees it. Carol reads up to Bob's picture: Matrix and Instagram see it
+    // (WhatsApp takes no read receipt from a provider up to the provider's own message).
+    await ana.agent.typing(chats["ana"] as string, true);
+    // Typing and receipts are ephemeral on Matrix, not timeline events: the room's members show them.
+    await eventually(async () => (alice.client.getRoom(roomId)?.getMember(ghosts.ana)?.typing ? true : undefined), "Ana typing on Matrix");
+    for (const [name, person] of [["carol", carol], ["bob", bob]] as const) {
+      await person.waitFor((e) => e.kind === "typing" && e.chat === chats[name] && e.active === true, `Ana typing at ${name}`);
+    }
+    const pictureAtCarol = await carol.waitFor((e) => e.kind === "message" && e.media !== undefined && e.thirdParty?.network === "instagram", "Bob's picture at Carol");
+    await carol.agent.markRead(chats["carol"] as string, pictureAtCarol.messageId as string);
+    await eventually(async () => (alice.client.getRoom(roomId)?.getUsersReadUpTo(pictureOnMatrix).includes(ghosts.carol) ? true : undefined), "Carol's read on Matrix");
+    const pictureAtBob = (await bob.agent.history(chats["bob"] as string)).find((m) => m.kind !== "text" && m.sender === bob.id);
+    await bob.waitFor((e) => e.kind === "receipt" && e.chat === chats["bob"] && e.messageId === pictureAtBob?.id, "Carol's read at Bob");
 
     // Alice takes her hello back: it goes from every network.
     await alice.client.redactEvent(roomId, hello.event_id);
