@@ -1,7 +1,7 @@
 /**
  * The conversation the gateway exists for: Ana on WhatsApp, Carol on Messenger, Bob on Instagram
- * and Alice on Matrix in one group, exchanging text, replies, edits, reactions, deletes and a
- * picture, each seeing the others with their network's badge. With CROSSCHAT_TRANSCRIPT=<file>
+ * and Alice on Matrix in one group, exchanging text, replies, edits, reactions, deletes, a
+ * picture, typing and read receipts, each seeing the others with their network's badge. With CROSSCHAT_TRANSCRIPT=<file>
  * the test writes the conversation as each of the four saw it.
  */
 import { describe, expect, it } from "@jest/globals";
