@@ -46,6 +46,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const logging = options.logging ?? createLogging(config.logging);
   logging.secrets.add(registration.as_token);
   logging.secrets.add(registration.hs_token);
+  for (const network of Object.values(config.networks)) if (network.cross_network.admin_token) logging.secrets.add(network.cross_network.admin_token);
   routeLibraryLogs(logging.forModule("lib"));
   const log = logging.forModule("app");
 
@@ -100,6 +101,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       matrix: homeserver,
       ghosts: core.ghosts,
       kits: SIMNET_INTEROP_KITS,
+      secret: (value) => logging.secrets.add(value),
       logger: logging.forModule("gateway"),
     });
     const conversations = new LoginConversations(

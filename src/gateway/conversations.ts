@@ -5,12 +5,13 @@
  * third-party identity. A change of members on any side is made on all the others.
  */
 import type { MatrixPort } from "../core/matrix-port.js";
-import { POWER } from "../core/portals.js";
 import type { Logger } from "../logging/logger.js";
-import type { NetworkId } from "../network/index.js";
+import { NetworkError, type NetworkId } from "../network/index.js";
+import { NETWORK_NAMES, POWER } from "../core/portals.js";
 import type { InteropParticipant } from "../simnet/client/interop.js";
 import type { ConversationKind, GatewayChatRecord, GatewayRoomRepository } from "../storage/repositories/gateway-rooms.js";
 import type { Directory } from "./directory.js";
+import { mayPass } from "./errors.js";
 import { homeNetwork, parseParticipant, type Participant } from "./participants.js";
 import type { ProviderSessions } from "./providers.js";
 
@@ -19,6 +20,8 @@ export interface ConversationsOptions {
   directory: Directory;
   sessions: ProviderSessions;
   matrix: MatrixPort;
+  /** Tells the room what a network refused. */
+  notice(roomId: string, text: string): Promise<void>;
   logger: Logger;
 }
 
@@ -68,31 +71,47 @@ export class Conversations {
     return roomId;
   }
 
-  /** Gives every network with people in the conversation its chat, made as `creator`'s identity. */
+  /**
+   * Gives every network with people in the conversation its chat, made as `creator`'s identity.
+   * A network that refuses (too few people for a group there, say) is told to the room and tried
+   * again the next time someone joins.
+   */
   async ensureChats(roomId: string, creator: Participant): Promise<void> {
-    const { store, sessions, directory } = this.options;
-    const conversation = store.room(roomId);
-    if (!conversation) return;
+    const { store } = this.options;
+    if (!store.room(roomId)) return;
     const participants = this.participants(roomId);
     const networks = new Set(participants.flatMap((p) => homeNetwork(p) ?? []));
     for (const network of networks) {
       if (store.chatIn(roomId, network)) continue;
-      const provider = sessions.provider(network);
-      if (!provider) throw new Error(`${network} is not connected`);
-      // The creator must be someone from elsewhere: on their own network they are not a third party.
-      const maker = homeNetwork(creator) !== network ? creator : participants.find((p) => homeNetwork(p) !== network);
-      if (!maker) continue;
-      const as = await directory.identityOn(network, maker);
-      const members = await this.membersOn(network, participants);
-      const chat = await provider.createChat({
-        kind: conversation.kind,
-        ...(conversation.kind === "group" ? { title: conversation.title ?? this.fallbackTitle(participants) } : {}),
-        creator: as,
-        members,
-      });
-      store.addChat(roomId, network, chat.id, as);
-      this.options.logger.info("Opened the conversation's chat on a network", { room: roomId, network, chat: chat.id });
+      try {
+        await this.openChat(roomId, network, creator, participants);
+      } catch (error) {
+        if (mayPass(network, error)) throw error;
+        this.options.logger.warn("A network refused to open the conversation's chat", { room: roomId, network, error });
+        await this.options.notice(roomId, `${NETWORK_NAMES[network]} would not open its chat for this conversation yet (${(error as Error).message}); it is tried again when someone joins.`);
+      }
     }
+  }
+
+  private async openChat(roomId: string, network: NetworkId, creator: Participant, participants: Participant[]): Promise<void> {
+    const { store, sessions, directory } = this.options;
+    const conversation = store.room(roomId);
+    const provider = sessions.provider(network);
+    if (!conversation) return;
+    if (!provider) throw new NetworkError("transient", `${NETWORK_NAMES[network]} is not connected`);
+    // The creator must be someone from elsewhere: on their own network they are not a third party.
+    const maker = homeNetwork(creator) !== network ? creator : participants.find((p) => homeNetwork(p) !== network);
+    if (!maker) return;
+    const as = await directory.identityOn(network, maker);
+    const members = await this.membersOn(network, participants);
+    const chat = await provider.createChat({
+      kind: conversation.kind,
+      ...(conversation.kind === "group" ? { title: conversation.title ?? this.fallbackTitle(participants) } : {}),
+      creator: as,
+      members,
+    });
+    store.addChat(roomId, network, chat.id, as);
+    this.options.logger.info("Opened the conversation's chat on a network", { room: roomId, network, chat: chat.id });
   }
 
   /** Adds someone everywhere but where it came from; false if they were in already. */
@@ -110,10 +129,10 @@ export class Conversations {
     }
     for (const chat of store.chatsIn(roomId)) {
       if (chat.network === origin.network) continue;
-      await this.changeMembers(chat, [participant], "add");
+      await this.changeMembers(chat, [participant], "add").catch((error: unknown) => this.refused(chat, "add", error));
     }
-    const home = homeNetwork(participant);
-    if (home && !store.chatIn(roomId, home)) await this.ensureChats(roomId, by ?? this.someoneElse(roomId, home) ?? participant);
+    // Their own network's chat, or one a network refused before for want of people.
+    await this.ensureChats(roomId, by ?? this.someoneElse(roomId, homeNetwork(participant)) ?? participant);
     return true;
   }
 
@@ -129,11 +148,17 @@ export class Conversations {
     }
     for (const chat of store.chatsIn(roomId)) {
       if (chat.network === origin.network) continue;
-      await this.changeMembers(chat, [participant], "remove").catch((error: unknown) =>
-        this.options.logger.warn("Could not take someone out of a network chat", { room: roomId, network: chat.network, error }),
-      );
+      await this.changeMembers(chat, [participant], "remove").catch((error: unknown) => this.refused(chat, "remove", error));
     }
     return true;
+  }
+
+  /** A network refused a change of members (the bridge's identities are not admins of a chat someone there made, say). */
+  private async refused(chat: GatewayChatRecord, change: "add" | "remove", error: unknown): Promise<void> {
+    if (mayPass(chat.network as NetworkId, error)) throw error;
+    const network = NETWORK_NAMES[chat.network as NetworkId];
+    this.options.logger.warn("A network refused a change of members", { room: chat.roomId, network: chat.network, change, error });
+    await this.options.notice(chat.roomId, `${network} did not let the bridge ${change === "add" ? "add someone to" : "take someone out of"} its chat: ${(error as Error).message}`);
   }
 
   /** The identity the bridge acts as in a chat to change its members: the one it made it as, if it did. */
@@ -146,7 +171,7 @@ export class Conversations {
   private async changeMembers(chat: GatewayChatRecord, participants: Participant[], change: "add" | "remove"): Promise<void> {
     const network = chat.network as NetworkId;
     const provider = this.options.sessions.provider(network);
-    if (!provider) throw new Error(`${network} is not connected`);
+    if (!provider) throw new NetworkError("transient", `${NETWORK_NAMES[network]} is not connected`);
     const as = await this.actingIdentity(chat);
     if (!as) return;
     const members = await this.membersOn(network, participants);
@@ -165,7 +190,7 @@ export class Conversations {
   }
 
   /** A participant from somewhere other than `network`. */
-  private someoneElse(roomId: string, network: NetworkId): Participant | undefined {
+  private someoneElse(roomId: string, network: NetworkId | undefined): Participant | undefined {
     return this.participants(roomId).find((p) => homeNetwork(p) !== network);
   }
 

@@ -90,7 +90,7 @@ export class Directory {
   private async publish(network: NetworkId, participant: Participant, person: GatewayPerson): Promise<void> {
     const provider = this.options.sessions.provider(network);
     if (!provider) throw new Error(`${network} is not connected`);
-    await provider.publishIdentity({ id: person.thirdPartyId, name: person.name, network: badgeOf(participant), handle: person.handle });
+    await provider.publishIdentity({ id: person.thirdPartyId, name: shortName(person.name), network: badgeOf(participant), handle: person.handle });
     this.options.store.markPublished(participant.key, network);
   }
 
@@ -99,4 +99,11 @@ export class Directory {
     if (participant.kind === "native") return this.options.ghosts.knownName(participant.network, participant.id) ?? participant.id;
     return participant.userId.replace(/^@/, "").split(":")[0] || participant.userId;
   }
+}
+
+/** Networks show names of at most 64 characters; a longer Matrix display name is cut, not refused. */
+const MAX_NAME = 64;
+function shortName(name: string): string {
+  const chars = [...name.trim()];
+  return chars.length <= MAX_NAME ? name.trim() : `${chars.slice(0, MAX_NAME - 1).join("")}…`;
 }

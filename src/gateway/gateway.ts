@@ -11,11 +11,13 @@ import type { MatrixPort } from "../core/matrix-port.js";
 import { Outbox } from "../core/outbox.js";
 import { describeRefusal } from "../core/deliver.js";
 import { NETWORK_NAMES } from "../core/portals.js";
+import { isPermanentMatrixFailure } from "../core/matrix-port.js";
+import { hasPermission, permissionLevelOf } from "../core/permissions.js";
 import { KeyedSerialQueue } from "../core/serial-queue.js";
 import type { Logger } from "../logging/logger.js";
 import type { MatrixEvent } from "../matrix/events.js";
-import type { NetworkId } from "../network/index.js";
-import type { InteropKit } from "../simnet/client/interop.js";
+import { NetworkError, isRetryable, type NetworkId } from "../network/index.js";
+import type { InteropEvent, InteropKit } from "../simnet/client/interop.js";
 import type { Storage } from "../storage/index.js";
 import { Conversations } from "./conversations.js";
 import { Directory } from "./directory.js";
@@ -30,11 +32,15 @@ export interface GatewayOptions {
   matrix: MatrixPort;
   ghosts: Ghosts;
   kits: Readonly<Record<NetworkId, InteropKit>>;
+  /** Tokens and keys the logs must never show. */
+  secret(value: string): void;
   logger: Logger;
 }
 
 /** Membership changes, from any side, one at a time: they create chats and rooms. */
 const MEMBERSHIP = "gateway:membership";
+/** Tries of one network event that keeps failing before it is logged and skipped, so it cannot hold up the stream. */
+const EVENT_ATTEMPTS = 5;
 
 export class Gateway {
   private readonly sessions: ProviderSessions;
@@ -46,6 +52,8 @@ export class Gateway {
   private readonly queue = new KeyedSerialQueue();
   /** Who the homeserver last said is typing, per conversation room. */
   private readonly typing = new Map<string, Set<string>>();
+  /** Failed tries of network events, by a key naming the event. */
+  private readonly failures = new Map<string, number>();
 
   constructor(private readonly options: GatewayOptions) {
     const { config, storage, matrix, ghosts, kits, logger } = options;
@@ -53,16 +61,20 @@ export class Gateway {
       config,
       kits,
       store: storage.gatewayPeople,
+      secret: options.secret,
       logger: logger.child({ module: "gateway.providers" }),
-      onEvent: (network, event) => {
-        const membership = event.type === "chat" || event.type === "members" || event.type === "opt_in" || event.type === "opt_out";
-        const handle = () => this.inbound.onEvent(network, event);
-        return membership ? this.queue.run(MEMBERSHIP, handle) : handle();
-      },
+      onEvent: (network, event) => this.onNetworkEvent(network, event),
       onConnected: (network) => this.queue.run(MEMBERSHIP, () => this.catchUp(network)),
     });
     this.directory = new Directory({ store: storage.gatewayPeople, sessions: this.sessions, ghosts, matrix, logger });
-    this.conversations = new Conversations({ store: storage.gatewayRooms, directory: this.directory, sessions: this.sessions, matrix, logger: logger.child({ module: "gateway.rooms" }) });
+    this.conversations = new Conversations({
+      store: storage.gatewayRooms,
+      directory: this.directory,
+      sessions: this.sessions,
+      matrix,
+      notice: (roomId, text) => this.notice(roomId, text),
+      logger: logger.child({ module: "gateway.rooms" }),
+    });
     this.inbound = new Inbound({
       storage,
       matrix,
@@ -80,7 +92,7 @@ export class Gateway {
       logger: logger.child({ module: "gateway.outbox" }),
       handlers: {
         attempt: (lane, event) => this.outbound.attempt(lane, event),
-        failed: (lane, event, error) => this.notice(event.room_id, `Not delivered to ${this.outbound.networkOf(lane)}: ${describeRefusal(error, this.outbound.networkOf(lane))}`),
+        failed: (lane, event, error) => this.notice(event.room_id, `Not delivered to ${this.outbound.networkOf(lane)}: ${this.refusal(error, this.outbound.networkOf(lane))}`),
         waiting: (lane, event, wait) =>
           this.notice(event.room_id, `${this.outbound.networkOf(lane)} asks the bridge to wait (${Math.ceil(wait.waitMs / 1000)} s); what was sent here will follow, in order.`),
       },
@@ -111,11 +123,20 @@ export class Gateway {
   handles(event: MatrixEvent): boolean {
     if (this.networks.length === 0) return false;
     if (this.conversations.isConversation(event.room_id)) return true;
-    return event.type === "m.room.member" && event.content["membership"] === "invite" && this.invitedNative(event) !== undefined;
+    return (
+      event.type === "m.room.member" &&
+      event.content["membership"] === "invite" &&
+      this.options.storage.portals.findByRoom(event.room_id).length === 0 &&
+      this.invitedNative(event) !== undefined
+    );
   }
 
   async onMatrixEvent(event: MatrixEvent): Promise<void> {
     const { matrix } = this.options;
+    if (!matrix.isBridgeUser(event.sender) && permissionLevelOf(event.sender, this.options.config.permissions) === "block") {
+      this.options.logger.debug("Ignoring an event from a blocked user", { room: event.room_id, user: event.sender });
+      return;
+    }
     if (event.type === "m.room.member") return this.queue.run(MEMBERSHIP, () => this.onMembership(event));
     if (matrix.isBridgeUser(event.sender)) return;
     const sender = this.directory.participantOfUser(event.sender);
@@ -189,6 +210,7 @@ export class Gateway {
         await this.conversations.remove(roomId, me, {}, "You turned cross-network chat off");
       }
       await this.directory.withdraw(me);
+      this.options.storage.gatewayMessages.forgetParticipant(me.key);
       return { networks: [] };
     });
   }
@@ -237,6 +259,8 @@ export class Gateway {
     const isConversation = this.conversations.isConversation(event.room_id);
     const by = this.directory.participantOfUser(event.sender);
     if (participant.kind === "native") {
+      // Only people the gateway knows through a network's interoperability API: a portal's ghost is someone else's contact.
+      if (!this.options.storage.gatewayPeople.get(participant.key)) return;
       if (membership === "invite" && event.sender !== target) {
         if (!isConversation) return this.startFromRoom(event, participant, by);
         await this.conversations.add(event.room_id, participant, {}, by);
@@ -260,7 +284,7 @@ export class Gateway {
 
   /** A Matrix user invited someone from a network into a room: the room becomes a conversation. */
   private async startFromRoom(event: MatrixEvent, native: Participant, by: Participant | undefined): Promise<void> {
-    if (!by || by.kind !== "matrix") return;
+    if (!by || by.kind !== "matrix" || !hasPermission(by.userId, this.options.config.permissions, "user")) return;
     const { storage, matrix } = this.options;
     const kind = event.content["is_direct"] === true ? "direct" : "group";
     const name = await matrix.getState(event.room_id, "m.room.name", "").catch(() => undefined);
@@ -279,12 +303,7 @@ export class Gateway {
     } catch (error) {
       this.options.logger.warn("The bot could not join a conversation room; notices will be missing there", { room: event.room_id, error });
     }
-    try {
-      await this.conversations.ensureChats(event.room_id, by);
-    } catch (error) {
-      this.options.logger.warn("Could not open a conversation's chat on a network", { room: event.room_id, error });
-      await this.notice(event.room_id, `Could not open the chat on ${native.kind === "native" ? NETWORK_NAMES[native.network] : "the network"}: ${(error as Error).message}`);
-    }
+    await this.conversations.ensureChats(event.room_id, by);
   }
 
   /** A Matrix user's typing, passed to each network as their identity. */
@@ -340,6 +359,37 @@ export class Gateway {
     }
   }
 
+  /**
+   * One network event, membership changes in order with everything else that changes members. A
+   * failure that may pass (the homeserver or a network briefly away) has the network send the
+   * event again; one that cannot pass, or that keeps failing, is logged and skipped, so one bad
+   * event never holds up the network's stream.
+   */
+  private async onNetworkEvent(network: NetworkId, event: InteropEvent): Promise<void> {
+    const membership = event.type === "chat" || event.type === "members" || event.type === "opt_in" || event.type === "opt_out";
+    const handle = () => this.inbound.onEvent(network, event);
+    const key = `${network}:${JSON.stringify(event)}`;
+    try {
+      await (membership ? this.queue.run(MEMBERSHIP, handle) : handle());
+      this.failures.delete(key);
+    } catch (error) {
+      const tries = (this.failures.get(key) ?? 0) + 1;
+      const permanent = isPermanentMatrixFailure(error) || (error instanceof NetworkError && !isRetryable(error));
+      if (!permanent && tries < EVENT_ATTEMPTS) {
+        this.failures.set(key, tries);
+        throw error;
+      }
+      this.failures.delete(key);
+      this.options.logger.error("Skipped a network event the bridge could not handle", { network, type: event.type, tries, error });
+    }
+  }
+
+  /** Why a network refused, for the room; a refused provider is not anyone's lost login. */
+  private refusal(error: unknown, network: string): string {
+    if (error instanceof NetworkError && error.code === "logged_out") return `${network} no longer accepts the bridge as its interoperability provider (${error.message}).`;
+    return describeRefusal(error, network);
+  }
+
   private async notice(roomId: string, text: string): Promise<void> {
     const { matrix } = this.options;
     await matrix
@@ -349,6 +399,7 @@ export class Gateway {
 
   private invitedNative(event: MatrixEvent): Participant | undefined {
     const participant = typeof event.state_key === "string" ? this.directory.participantOfUser(event.state_key) : undefined;
-    return participant?.kind === "native" && this.offers(participant.network) ? participant : undefined;
+    const known = participant !== undefined && this.options.storage.gatewayPeople.get(participant.key) !== undefined;
+    return participant?.kind === "native" && known && this.offers(participant.network) ? participant : undefined;
   }
 }

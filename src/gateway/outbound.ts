@@ -6,9 +6,6 @@
  * the fallback its config names applies.
  */
 import type { Config } from "../config/schema.js";
-import { toNetworkError as instagramError } from "../connectors/instagram/errors.js";
-import { toNetworkError as messengerError } from "../connectors/messenger/errors.js";
-import { toNetworkError as whatsappError } from "../connectors/whatsapp/errors.js";
 import type { MatrixPort } from "../core/matrix-port.js";
 import { NETWORK_NAMES } from "../core/portals.js";
 import { parseMatrixMessage, relationOf, replyTargetOf } from "../matrix/content/from-matrix.js";
@@ -18,14 +15,9 @@ import type { InteropMedia, InteropMessageBody, InteropProvider } from "../simne
 import type { Storage } from "../storage/index.js";
 import type { GatewayChatRecord } from "../storage/repositories/gateway-rooms.js";
 import type { Directory } from "./directory.js";
+import { networkError } from "./errors.js";
 import { homeNetwork, type Participant } from "./participants.js";
 import type { ProviderSessions } from "./providers.js";
-
-const TO_NETWORK_ERROR: Record<NetworkId, (error: unknown) => NetworkError> = {
-  whatsapp: whatsappError,
-  messenger: messengerError,
-  instagram: instagramError,
-};
 
 const NO_MENTIONS = { remoteUserFor: () => undefined };
 const MEDIA_KIND: Record<string, InteropMedia["kind"]> = { image: "image", sticker: "image", video: "video", audio: "audio", voice: "audio", file: "file" };
@@ -59,7 +51,7 @@ export class Outbound {
     try {
       await this.perform(target, event);
     } catch (error) {
-      throw TO_NETWORK_ERROR[target.network](error);
+      throw networkError(target.network, error);
     }
   }
 
@@ -168,7 +160,7 @@ export class Outbound {
     try {
       await target.provider.edit(target.chat.chatId, target.as, captionId ?? messageId, text);
     } catch (error) {
-      const refusal = TO_NETWORK_ERROR[target.network](error);
+      const refusal = networkError(target.network, error);
       if (refusal.code !== "window_expired" || config.networks[target.network].cross_network.edit_fallback !== "correction") throw refusal;
       const sent = await target.provider.send(target.chat.chatId, target.as, { text: `✏️ ${text}`, replyTo: messageId }, event.event_id);
       storage.gatewayMessages.link(target.chat.roomId, event.event_id, target.network, sent.id);

@@ -16,6 +16,8 @@ export interface ProviderSessionsOptions {
   config: Config;
   kits: Readonly<Record<NetworkId, InteropKit>>;
   store: GatewayPeopleRepository;
+  /** Tokens and keys the logs must never show. */
+  secret(value: string): void;
   logger: Logger;
   /** One network's events, in order; a rejection has the network send the event again later. */
   onEvent(network: NetworkId, event: InteropEvent): Promise<void>;
@@ -87,7 +89,7 @@ export class ProviderSessions {
   /** The stored credentials, else a registration with the admin token (then stored). */
   private async credentials(network: NetworkId): Promise<InteropCredentials | undefined> {
     const stored = this.options.store.credentials(network);
-    if (stored) return stored as InteropCredentials;
+    if (stored) return this.hidden(stored as InteropCredentials);
     const settings = this.options.config.networks[network];
     const adminToken = settings.cross_network.admin_token;
     if (!adminToken) {
@@ -100,6 +102,12 @@ export class ProviderSessions {
     const credentials = await this.options.kits[network].registerProvider(settings.url, adminToken, settings.cross_network.provider_name);
     this.options.store.saveCredentials(network, credentials);
     this.options.logger.info(`Registered with ${network} as an interoperability provider`, { network, provider: credentials.providerId });
+    return this.hidden(credentials);
+  }
+
+  /** Everything in the credentials but the provider's id is a secret (the token; on WhatsApp, the device's private key). */
+  private hidden(credentials: InteropCredentials): InteropCredentials {
+    for (const [key, value] of Object.entries(credentials)) if (key !== "providerId" && typeof value === "string" && value.length >= 8) this.options.secret(value);
     return credentials;
   }
 }

@@ -183,6 +183,7 @@ export function registerBridgeCommands(registry: CommandRegistry, core: BridgeCo
         if (choice !== "on" && choice !== "off") return context.reply({ text: "Say cross-network on, or cross-network off." });
         const published = await gateway.setCrossNetwork(context.sender, choice === "on");
         if (choice === "off") return context.reply({ text: "Cross-network chat is off: nobody on the networks can find you, and you left every cross-network chat." });
+        if (published.networks.length === 0) return context.reply({ text: "No network offering cross-network chat is connected right now; try again in a while." });
         const where = published.networks.map((network) => NETWORK_NAMES[network]).join(", ");
         return context.reply({ text: `Cross-network chat is on: people on ${where} who take third-party chats can find you as ${published.handle} and start chats with you.` });
       },
