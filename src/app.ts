@@ -125,6 +125,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     await matrix.start();
     await core.start();
     await gateway.start();
+    // Last: the homeserver then sends what it held back while the bridge was away, to a bridge that is ready for it.
+    await matrix.announceReady();
   } catch (error) {
     await gateway?.stop().catch(() => undefined);
     await core?.stop().catch(() => undefined);

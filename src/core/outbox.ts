@@ -50,7 +50,8 @@ export class Outbox {
   private readonly resting = new Map<number, NodeJS.Timeout>();
   /** Lanes whose sender heard of a wait since the lane was last empty: one notice covers a backlog. */
   private readonly announced = new Set<number>();
-  private stopped = false;
+  /** Until resume(): events are stored but nothing is tried, so none runs before the logins are up. */
+  private stopped = true;
 
   constructor(private readonly options: OutboxOptions) {}
 
@@ -61,7 +62,7 @@ export class Outbox {
     return added;
   }
 
-  /** Wakes every lane with events left from before a restart. */
+  /** Starts the lanes, beginning with events left from before a restart. */
   resume(): void {
     this.stopped = false;
     for (const lane of this.options.store.lanesWithPending()) this.wake(lane);

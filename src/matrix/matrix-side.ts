@@ -67,10 +67,7 @@ export class MatrixSide {
     return `@${this.options.config.appservice.bot.localpart}:${this.options.config.homeserver.domain}`;
   }
 
-  /**
-   * Connects to the homeserver, makes sure the bot exists with its profile, then listens and has
-   * the homeserver ping it, which also ends any backoff it built up while the bridge was away.
-   */
+  /** Connects to the homeserver, makes sure the bot exists with its profile, then listens. */
   async start(): Promise<void> {
     const { appservice: settings } = this.options.config;
     const check = {
@@ -88,9 +85,16 @@ export class MatrixSide {
     await bot.ensureProfile(settings.bot.displayname, settings.bot.avatar);
     await this.bridge.listen(settings.port, settings.bind_address, 10, this.appservice);
     this.listening = true;
+  }
+
+  /**
+   * Has the homeserver ping the bridge, once everything behind the endpoint is running: a
+   * successful ping makes Synapse send at once what it queued while the bridge was away.
+   */
+  async announceReady(): Promise<void> {
     await pingFromHomeserver({
-      homeserverUrl: check.homeserverUrl,
-      asToken: check.asToken,
+      homeserverUrl: this.options.config.homeserver.url,
+      asToken: this.options.registration.as_token,
       appserviceId: this.options.registration.id,
       appserviceUrl: this.options.registration.url ?? "(none)",
       logger: this.options.logger,

@@ -76,4 +76,24 @@ describe("fallbacks of cross-network conversations", () => {
     const atBob = await bob.waitFor((e) => e.kind === "message" && e.thirdParty?.network === "whatsapp", "Ana's reply at Bob");
     expect(atBob.text).toBe("> alice: the plan: lunch on Friday\ncount me in");
   });
+
+  it("opens a network's chat that was refused for want of people once a third person joins, and tells the room meanwhile", async () => {
+    const { networks, bridge } = await crossNetwork();
+    const carol = await optedIn(networks.messenger, "Carol");
+    const dan = await optedIn(networks.messenger, "Dan");
+    const alice = await matrixUser("alice");
+    const bot = bridge.app.botUserId;
+    const management = await openManagementRoom(alice.client, bot);
+    const carolGhost = await ghostFor(alice.client, management, bot, "messenger", carol.handle);
+    const danGhost = await ghostFor(alice.client, management, bot, "messenger", dan.handle);
+    const { room_id: roomId } = await alice.client.createRoom({ name: "Three needed", invite: [carolGhost] });
+    await waitForEvent(alice.client, isNoticeFrom(bot, roomId, /^Messenger would not open its chat for this conversation yet .*tried again when someone joins\.$/), BRIDGE_WAIT_MS, "the notice about Messenger");
+
+    await alice.client.invite(roomId, danGhost);
+    await waitForMembership(alice.client, roomId, danGhost, "join", BRIDGE_WAIT_MS);
+    await alice.client.sendTextMessage(roomId, "now we are three");
+    const atCarol = await carol.waitFor((e) => e.kind === "message" && e.text === "now we are three", "the message at Carol");
+    const atDan = await dan.waitFor((e) => e.kind === "message" && e.text === "now we are three", "the message at Dan");
+    expect(atCarol.chat).toBe(atDan.chat);
+  });
 });

@@ -115,17 +115,28 @@ describe("four people on four systems in one conversation", () => {
   });
 });
 
-/** The conversation as each of the four saw it: the Matrix timeline, and each app's own history. */
+/**
+ * The conversation as each of the four saw it: the Matrix timeline; for each app, its history of
+ * the chat (their own messages included) and what else arrived (edits, reactions, deletes, typing,
+ * receipts), with third-party senders shown by name and badge as the app shows them.
+ */
 async function transcript(client: MatrixClient, roomId: string, natives: Record<string, Person>, chats: Record<string, string>): Promise<string> {
-  const lines: string[] = ["## Alice, on Matrix (room timeline)"];
+  const lines: string[] = ["## Alice, on Matrix (the room's timeline)"];
   const room = client.getRoom(roomId);
   const nameOf = (userId: string) => room?.getMember(userId)?.name ?? userId;
   for (const event of room?.getLiveTimeline().getEvents() ?? []) lines.push(describeMatrix(event, nameOf));
   for (const [name, person] of Object.entries(natives)) {
-    lines.push("", `## ${name}, on ${person.agent.network} (what the app received)`);
-    for (const event of person.events.filter((e) => e.chat === chats[name])) {
-      const who = event.thirdParty ? `${event.thirdParty.name} [${event.thirdParty.network}]` : event.sender === person.id ? "me" : event.sender;
-      if (["message", "edit", "reaction", "delete"].includes(event.kind)) lines.push(`- ${event.kind} ${event.messageId} from ${who}: ${event.media ? `[${event.media.mime}] ` : ""}${event.text ?? ""}`);
+    const chat = chats[name] as string;
+    const received = person.events.filter((e) => e.chat === chat);
+    const names = new Map(received.flatMap((e) => (e.sender && e.thirdParty ? [[e.sender, `${e.thirdParty.name} [${e.thirdParty.network}]`] as const] : [])));
+    const who = (sender: string | undefined) => (sender === person.id ? "me" : (names.get(sender ?? "") ?? sender ?? "someone"));
+    lines.push("", `## ${name}, on ${person.agent.network}: the chat's history`);
+    for (const message of await person.agent.history(chat, 100)) {
+      lines.push(`- ${who(message.sender)}: ${message.kind === "text" ? "" : `[${message.kind}] `}${message.text ?? ""}${message.replyTo ? " (a reply)" : ""}`);
+    }
+    lines.push(`## ${name}, on ${person.agent.network}: what else arrived`);
+    for (const event of received.filter((e) => ["edit", "reaction", "delete", "typing", "receipt"].includes(e.kind))) {
+      lines.push(`- ${event.kind} from ${who(event.sender)}: ${event.kind === "typing" ? String(event.active) : (event.text ?? "")}`);
     }
   }
   return `${lines.join("\n")}\n`;

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { rowsMentioning } from "../../support/database-scan.js";
 import { waitForEvent, waitForMembership } from "../../support/matrix-user.js";
 import { BRIDGE_WAIT_MS, command, matrixUser, openManagementRoom } from "../support/bridge.js";
+import { simulatedNetwork } from "../../support/people.js";
+import { aliceAndBob, bobWritesFirst } from "../conformance/bridge-login.js";
 import { crossNetwork, eventually, optedIn } from "./support.js";
 
 const PICTURE = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000" + "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201" + "e221bc330000000049454e44ae426082", "hex");
@@ -121,5 +123,20 @@ describe("a WhatsApp number across networks", () => {
     for (const file of [stores.messenger, stores.instagram, stores.synapse]) expect(rowsMentioning(file, "hello from WhatsApp").length).toBeGreaterThan(0);
     // The bridge keeps no message once it is delivered: only which id is which.
     expect(rowsMentioning(stores.crosschat, "hello from WhatsApp")).toEqual([]);
+  });
+
+  it("keeps a portal's ghost, whose id is a phone number, out of cross-network conversations when it is invited into a room", async () => {
+    const whatsapp = await simulatedNetwork("whatsapp");
+    const scene = await aliceAndBob(whatsapp, { networks: { whatsapp: { cross_network: { enabled: true, admin_token: whatsapp.net.adminToken } } } });
+    const { roomId: portal } = await bobWritesFirst(scene, "hi Alice");
+    const bobGhost = scene.alice.client.getRoom(portal)?.getMembers().find((m) => m.userId.startsWith("@whatsapp_"))?.userId as string;
+    const digits = scene.bob.handle.replace(/\D/g, "");
+    expect(bobGhost).toContain(digits);
+
+    const { room_id: roomId } = await scene.alice.client.createRoom({ name: "Not a conversation", invite: [bobGhost] });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(scene.alice.client.getRoom(roomId)?.getMember(bobGhost)?.membership).toBe("invite");
+    const gatewayRows = rowsMentioning(scene.bridge.config.database.path, digits).filter((row) => row.startsWith("gateway_"));
+    expect(gatewayRows).toEqual([]);
   });
 });

@@ -34,6 +34,7 @@ function setUp(attempt: OutboxHandlers["attempt"], storage = openDatabase(":memo
     },
   });
   open.push({ storage, outbox });
+  outbox.resume();
   return { storage, outbox, portal, said };
 }
 
@@ -46,6 +47,18 @@ const until = async (done: () => boolean, what: string, timeoutMs = 3_000) => {
 };
 
 describe("Outbox", () => {
+  it("stores what it is given while not started, and tries none of it until resumed (the logins may not be up yet)", async () => {
+    const tried: string[] = [];
+    const { storage, outbox, portal } = setUp(async (_portal, e) => void tried.push(e.event_id));
+    outbox.stop();
+    outbox.enqueue(portal.id, event(1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(tried).toEqual([]);
+    expect(storage.outbox.size()).toBe(1);
+    outbox.resume();
+    await until(() => tried.length === 1, "the event, once started");
+  });
+
   it("does a portal's events on the network one at a time, in the order they came, and forgets them once done", async () => {
     const done: string[] = [];
     let running = 0;
