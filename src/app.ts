@@ -175,7 +175,9 @@ function runningApp(matrix: MatrixSide, core: BridgeCore, gateway: Gateway, stor
       stopping ??= (async () => {
         log.info("Shutting down: finishing work in progress");
         try {
-          // Networks first, so no remote event starts while the Matrix side drains.
+          // Transactions first: from now on the homeserver keeps them for the next start, so none
+          // reaches a core or gateway that is stopping. Then the networks, then the listener.
+          await matrix.drain();
           await gateway.stop();
           await core.stop();
           await matrix.stop();

@@ -91,7 +91,7 @@ export class BridgeCore {
       pacing: (network) => pacingLimits(config.networks[network].rate_limit, connectors.get(network)?.capabilities),
       logger: logger.child({ module: "core.matrix" }),
     });
-    this.links = new PortalLinks({ storage, matrix, logins: this.logins, logger: logger.child({ module: "core.links" }) });
+    this.links = new PortalLinks({ storage, matrix, logins: this.logins, queue: this.queue, logger: logger.child({ module: "core.links" }) });
   }
 
   async start(): Promise<void> {

@@ -11,7 +11,9 @@ import type { Storage } from "../storage/index.js";
 import type { PortalRecord } from "../storage/repositories/portals.js";
 import type { Logins } from "./logins.js";
 import type { MatrixPort } from "./matrix-port.js";
-import { NETWORK_NAMES, POWER } from "./portals.js";
+import { postNotice } from "./notices.js";
+import type { KeyedSerialQueue } from "./serial-queue.js";
+import { loginLevel, NETWORK_NAMES } from "./portals.js";
 
 /** How long a request waits for the other room's answer. */
 export const LINK_REQUEST_TTL_MS = 24 * 60 * 60 * 1000;
@@ -20,6 +22,8 @@ export interface PortalLinksOptions {
   storage: Storage;
   matrix: MatrixPort;
   logins: Logins;
+  /** The portals' queue: a portal moves between rooms in turn with what it is bridging. */
+  queue: KeyedSerialQueue;
   logger: Logger;
 }
 
@@ -37,12 +41,15 @@ export class PortalLinks {
 
   constructor(private readonly options: PortalLinksOptions) {}
 
-  /** Whether `userId` is an admin of the room (power 50 or more). */
+  /**
+   * Whether `userId` is an admin of the room: above the level every logged-in member of a portal
+   * has (a login that is an admin of the chat has more, as has a room's creator).
+   */
   async isRoomAdmin(roomId: string, userId: string): Promise<boolean> {
     const levels = await this.options.matrix.getState(roomId, "m.room.power_levels", "").catch(() => undefined);
     const users = (levels?.["users"] ?? {}) as Record<string, unknown>;
     const level = typeof users[userId] === "number" ? (users[userId] as number) : typeof levels?.["users_default"] === "number" ? (levels["users_default"] as number) : 0;
-    return level >= POWER.admin;
+    return level > loginLevel("member");
   }
 
   /** `link <room>` in a portal room: asks the other room's admins. Resolves to the answer for the asker. */
@@ -53,6 +60,8 @@ export class PortalLinks {
     if (typeof target === "string") return target.replace("this room", targetRoom);
     if (fromRoom === targetRoom) return "That is this room.";
     if (from.network === target.network) return `Both chats are on ${NETWORK_NAMES[from.network]}: link chats on different networks.`;
+    const open = this.openRequest(targetRoom);
+    if (open && open.fromRoom !== fromRoom) return `${targetRoom} already has a link request waiting for its admins' answer; ask again once they have answered it.`;
     this.pending.set(targetRoom, { fromRoom, by, at: Date.now() });
     await this.notice(
       targetRoom,
@@ -71,10 +80,12 @@ export class PortalLinks {
     if (typeof from === "string" || typeof target === "string") return "One of the two chats has no relay login any more; ask again once both have one.";
     this.pending.delete(roomId);
     const { storage, matrix, logins } = this.options;
-    storage.transaction(() => {
-      storage.portalLinks.add({ portalId: target.id, homeRoomId: roomId, linkedBy: request.by, approvedBy: by });
-      storage.portals.setRoom(target.id, request.fromRoom);
-    });
+    await this.options.queue.run(`portal:${target.id}`, async () =>
+      storage.transaction(() => {
+        storage.portalLinks.add({ portalId: target.id, homeRoomId: roomId, linkedBy: request.by, approvedBy: by });
+        storage.portals.setRoom(target.id, request.fromRoom);
+      }),
+    );
     // The other chat's Matrix users follow it into the room.
     for (const loginId of storage.portals.loginIds(target.id)) {
       const login = logins.get(loginId);
@@ -83,7 +94,7 @@ export class PortalLinks {
     const link = `https://matrix.to/#/${encodeURIComponent(request.fromRoom)}`;
     await this.notice(request.fromRoom, `${target.name ?? roomId} on ${NETWORK_NAMES[target.network]} is now linked here: what either chat says reaches the other, through the relay logins.`);
     this.options.logger.info("Linked a portal into another portal's room", { portal: target.id, room: request.fromRoom, by: request.by, approvedBy: by });
-    return `Linked: this chat is now bridged in ${link}, together with ${from.name ?? request.fromRoom} on ${NETWORK_NAMES[from.network]}. Nothing more is bridged here until 'unlink'.`;
+    return `Linked: this chat is now bridged in ${link}, together with ${from.name ?? request.fromRoom} on ${NETWORK_NAMES[from.network]}. Nothing more is bridged here until an admin of that room sends 'unlink' there.`;
   }
 
   reject(roomId: string, by: string): string {
@@ -103,10 +114,12 @@ export class PortalLinks {
     });
     if (linked.length === 0) return "No chat is linked into this room.";
     for (const { portal, link } of linked) {
-      storage.transaction(() => {
-        storage.portals.setRoom(portal.id, link.homeRoomId);
-        storage.portalLinks.remove(portal.id);
-      });
+      await this.options.queue.run(`portal:${portal.id}`, async () =>
+        storage.transaction(() => {
+          storage.portals.setRoom(portal.id, link.homeRoomId);
+          storage.portalLinks.remove(portal.id);
+        }),
+      );
       await this.notice(link.homeRoomId, `This chat is bridged here again: the link with ${roomId} was undone.`);
     }
     return `Unlinked ${linked.map(({ portal }) => `${portal.name ?? portal.chatId} (${NETWORK_NAMES[portal.network]})`).join(", ")}: back in their own rooms.`;
@@ -131,10 +144,7 @@ export class PortalLinks {
     return request;
   }
 
-  private async notice(roomId: string, text: string): Promise<void> {
-    const { matrix } = this.options;
-    await matrix
-      .sendEvent(matrix.botUserId, roomId, "m.room.message", { msgtype: "m.notice", body: text }, { txnId: `link-${Date.now()}-${Math.random().toString(36).slice(2)}` })
-      .catch((error: unknown) => this.options.logger.warn("Could not post a link notice", { room: roomId, error }));
+  private notice(roomId: string, text: string): Promise<void> {
+    return postNotice(this.options.matrix, roomId, text, this.options.logger);
   }
 }

@@ -7,7 +7,7 @@
  */
 import { permissionLevelOf, type PermissionRules } from "./permissions.js";
 import type { Logger } from "../logging/logger.js";
-import type { MatrixEvent } from "../matrix/events.js";
+import { redactsOf, type MatrixEvent } from "../matrix/events.js";
 import { parseMatrixMessage, relationOf, replyTargetOf, type ParsedMatrixMessage } from "../matrix/content/from-matrix.js";
 import type { MentionResolver } from "../matrix/format/index.js";
 import {
@@ -331,8 +331,8 @@ export class MatrixEvents {
 
   private async onRedaction(portal: Portal, event: MatrixEvent): Promise<void> {
     const { storage } = this.options;
-    const redacts = typeof event.content["redacts"] === "string" ? event.content["redacts"] : (event as { redacts?: unknown }).redacts;
-    if (typeof redacts !== "string") return;
+    const redacts = redactsOf(event);
+    if (!redacts) return;
     const reaction = storage.reactions.findEvent(portal.id, portal.roomId, redacts);
     const message = reaction ? undefined : storage.messages.findEvent(portal.id, portal.roomId, redacts);
     // One Matrix event may be several remote messages (a caption); a retry goes on with those left.
@@ -518,7 +518,9 @@ export class MatrixEvents {
 
   private async relayPrefix(portal: Portal, userId: string): Promise<FormattedText> {
     const member = await this.options.matrix.getState(portal.roomId, "m.room.member", userId).catch(() => undefined);
-    const name = typeof member?.["displayname"] === "string" && member["displayname"] ? member["displayname"] : userId;
+    // A ghost's id may hold a phone number: without a name it is "Someone", never its id.
+    const fallback = this.options.matrix.isBridgeUser(userId) ? "Someone" : userId;
+    const name = typeof member?.["displayname"] === "string" && member["displayname"] ? member["displayname"] : fallback;
     return { text: `${name}: `, entities: [{ type: "bold", offset: 0, length: name.length }] };
   }
 

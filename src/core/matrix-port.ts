@@ -48,6 +48,8 @@ export interface MatrixPort {
   sendEvent(as: string, roomId: string, type: string, content: Record<string, unknown>, options: SendOptions): Promise<string>;
   sendState(as: string, roomId: string, type: string, stateKey: string, content: Record<string, unknown>): Promise<string>;
   getState(roomId: string, type: string, stateKey: string): Promise<Record<string, unknown> | undefined>;
+  /** The users joined to a room, as `as` (a member) sees them. */
+  joinedMembers(as: string, roomId: string): Promise<string[]>;
   /** An event as the bot sees it; undefined if the homeserver has none by that id. */
   getEvent(roomId: string, eventId: string): Promise<{ sender: string; type: string; content: Record<string, unknown> } | undefined>;
   redact(as: string, roomId: string, eventId: string, options: { txnId: string; reason?: string }): Promise<void>;

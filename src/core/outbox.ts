@@ -5,8 +5,8 @@
  * wait (a rate limit, an outage) holds up neither the homeserver nor any other lane, nothing is
  * dropped while it waits, and a restart carries on with what was left.
  *
- * A lane runs its attempts inside its serial queue, so they stay in order with what arrives from
- * the network, but it waits outside it: a rate-limited portal still receives.
+ * A lane runs its attempts inside its serial queue (a portal's: in order with what arrives from
+ * its network), but it waits outside it: a rate-limited portal still receives.
  */
 import type { Logger } from "../logging/logger.js";
 import type { MatrixEvent } from "../matrix/events.js";

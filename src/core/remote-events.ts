@@ -172,15 +172,18 @@ export class RemoteEvents {
       txnId: matrixTxnId(portal.id, "message", event.id),
       ts: event.timestamp,
     });
-    storage.messages.add({
-      portalId: portal.id,
-      remoteId: event.id,
-      roomId: portal.roomId,
-      eventId,
-      sender: event.sender.id,
-      timestamp: event.timestamp,
+    // One transaction: a restart between the two would drop the relay, the message being known.
+    storage.transaction(() => {
+      storage.messages.add({
+        portalId: portal.id,
+        remoteId: event.id,
+        roomId: portal.roomId,
+        eventId,
+        sender: event.sender.id,
+        timestamp: event.timestamp,
+      });
+      this.options.onBridged?.(portal, { event_id: eventId, room_id: portal.roomId, sender, type, content, origin_server_ts: event.timestamp });
     });
-    this.options.onBridged?.(portal, { event_id: eventId, room_id: portal.roomId, sender, type, content, origin_server_ts: event.timestamp });
   }
 
   private async toMatrix(portal: PortalRecord, login: ActiveLogin, sender: string, body: IncomingBody): Promise<{ type: string; content: MatrixContent }> {

@@ -6,7 +6,7 @@
  */
 import type { MatrixPort } from "../core/matrix-port.js";
 import type { Logger } from "../logging/logger.js";
-import { NetworkError, type NetworkId } from "../network/index.js";
+import type { NetworkId } from "../network/index.js";
 import { NETWORK_NAMES, POWER } from "../core/portals.js";
 import type { InteropParticipant } from "../simnet/client/interop.js";
 import type { ConversationKind, GatewayChatRecord, GatewayRoomRepository } from "../storage/repositories/gateway-rooms.js";
@@ -96,9 +96,8 @@ export class Conversations {
   private async openChat(roomId: string, network: NetworkId, creator: Participant, participants: Participant[]): Promise<void> {
     const { store, sessions, directory } = this.options;
     const conversation = store.room(roomId);
-    const provider = sessions.provider(network);
     if (!conversation) return;
-    if (!provider) throw new NetworkError("transient", `${NETWORK_NAMES[network]} is not connected`);
+    const provider = sessions.require(network);
     // The creator must be someone from elsewhere: on their own network they are not a third party.
     const maker = homeNetwork(creator) !== network ? creator : participants.find((p) => homeNetwork(p) !== network);
     if (!maker) return;
@@ -170,8 +169,7 @@ export class Conversations {
 
   private async changeMembers(chat: GatewayChatRecord, participants: Participant[], change: "add" | "remove"): Promise<void> {
     const network = chat.network as NetworkId;
-    const provider = this.options.sessions.provider(network);
-    if (!provider) throw new NetworkError("transient", `${NETWORK_NAMES[network]} is not connected`);
+    const provider = this.options.sessions.require(network);
     const as = await this.actingIdentity(chat);
     if (!as) return;
     const members = await this.membersOn(network, participants);

@@ -7,7 +7,8 @@
 import type { Ghosts } from "../core/ghosts.js";
 import type { MatrixPort } from "../core/matrix-port.js";
 import type { Logger } from "../logging/logger.js";
-import type { NetworkId } from "../network/index.js";
+import { NETWORK_NAMES } from "../core/portals.js";
+import { NetworkError, type NetworkId } from "../network/index.js";
 import type { GatewayPeopleRepository, GatewayPerson } from "../storage/repositories/gateway-people.js";
 import { badgeOf, handleFor, matrixKey, nativeKey, parseParticipant, thirdPartyIdOf, type Participant } from "./participants.js";
 import type { ProviderSessions } from "./providers.js";
@@ -71,33 +72,37 @@ export class Directory {
 
   /**
    * Withdraws someone from every network the bridge published them on (which takes them out of
-   * every chat there) and forgets them. For opt-outs and erasure.
+   * every chat there), then forgets them. A network that cannot be reached keeps its record, and
+   * the call fails naming it, so a retry (the network sends an opt-out again; a person repeats
+   * the command) finishes the job.
    */
   async withdraw(participant: Participant): Promise<void> {
     const { store, sessions, logger } = this.options;
     const person = store.get(participant.key);
     if (!person) return;
+    const failed: string[] = [];
     for (const network of store.publishedOn(participant.key) as NetworkId[]) {
       try {
-        await sessions.provider(network)?.removeIdentity(person.thirdPartyId);
+        await sessions.require(network).removeIdentity(person.thirdPartyId);
+        store.markWithdrawn(participant.key, network);
       } catch (error) {
         logger.warn("Could not withdraw an identity from a network", { network, error });
+        failed.push(NETWORK_NAMES[network]);
       }
     }
+    if (failed.length > 0) throw new NetworkError("transient", `could not withdraw them from ${failed.join(", ")} yet`);
     store.remove(participant.key);
   }
 
   private async publish(network: NetworkId, participant: Participant, person: GatewayPerson): Promise<void> {
-    const provider = this.options.sessions.provider(network);
-    if (!provider) throw new Error(`${network} is not connected`);
-    await provider.publishIdentity({ id: person.thirdPartyId, name: shortName(person.name), network: badgeOf(participant), handle: person.handle });
+    await this.options.sessions.require(network).publishIdentity({ id: person.thirdPartyId, name: shortName(person.name), network: badgeOf(participant), handle: person.handle });
     this.options.store.markPublished(participant.key, network);
   }
 
   /** A name for someone not yet recorded: a Matrix user's display name, else their id. */
   private async nameOf(participant: Participant): Promise<string> {
     if (participant.kind === "native") return this.options.ghosts.knownName(participant.network, participant.id) ?? participant.id;
-    return participant.userId.replace(/^@/, "").split(":")[0] || participant.userId;
+    return localpartName(participant.userId);
   }
 }
 
@@ -106,4 +111,9 @@ const MAX_NAME = 64;
 function shortName(name: string): string {
   const chars = [...name.trim()];
   return chars.length <= MAX_NAME ? name.trim() : `${chars.slice(0, MAX_NAME - 1).join("")}…`;
+}
+
+/** A Matrix user's name when they have no display name: their id's localpart. */
+export function localpartName(userId: string): string {
+  return userId.replace(/^@/, "").split(":")[0] || userId;
 }

@@ -10,17 +10,18 @@ import type { Ghosts } from "../core/ghosts.js";
 import type { MatrixPort } from "../core/matrix-port.js";
 import { Outbox } from "../core/outbox.js";
 import { describeRefusal } from "../core/deliver.js";
+import { postNotice } from "../core/notices.js";
 import { NETWORK_NAMES } from "../core/portals.js";
 import { isPermanentMatrixFailure } from "../core/matrix-port.js";
 import { hasPermission, permissionLevelOf } from "../core/permissions.js";
 import { KeyedSerialQueue } from "../core/serial-queue.js";
 import type { Logger } from "../logging/logger.js";
-import type { MatrixEvent } from "../matrix/events.js";
+import { redactsOf, type MatrixEvent } from "../matrix/events.js";
 import { NetworkError, isRetryable, type NetworkId } from "../network/index.js";
 import type { InteropEvent, InteropKit } from "../simnet/client/interop.js";
 import type { Storage } from "../storage/index.js";
 import { Conversations } from "./conversations.js";
-import { Directory } from "./directory.js";
+import { Directory, localpartName } from "./directory.js";
 import { Inbound } from "./inbound.js";
 import { Outbound } from "./outbound.js";
 import { matrixKey, nativeKey, parseParticipant, type Participant } from "./participants.js";
@@ -82,6 +83,7 @@ export class Gateway {
       conversations: this.conversations,
       sessions: this.sessions,
       fanOut: (event, except) => this.fanOut(event, except),
+      membership: (change) => this.queue.run(MEMBERSHIP, change),
       logger: logger.child({ module: "gateway.inbound" }),
     });
     this.outbound = new Outbound({ config, storage, matrix, directory: this.directory, sessions: this.sessions, notice: (roomId, text) => this.notice(roomId, text) });
@@ -105,7 +107,11 @@ export class Gateway {
   }
 
   async start(): Promise<void> {
-    if (this.networks.length === 0) return;
+    if (this.networks.length === 0) {
+      const left = this.options.storage.gatewayOutbox.size();
+      if (left > 0) this.options.logger.warn(`${left} cross-network event(s) wait for networks whose cross_network is now off; they go out if it is turned on again`);
+      return;
+    }
     await this.sessions.start();
     this.outbox.resume();
   }
@@ -140,11 +146,9 @@ export class Gateway {
     if (event.type === "m.room.member") return this.queue.run(MEMBERSHIP, () => this.onMembership(event));
     if (matrix.isBridgeUser(event.sender)) return;
     const sender = this.directory.participantOfUser(event.sender);
-    if (!sender) return;
-    if (!this.options.storage.gatewayRooms.members(event.room_id).includes(sender.key)) {
-      // In the room, so taking part (the room may have become a conversation after they joined).
-      await this.queue.run(MEMBERSHIP, () => this.conversations.add(event.room_id, sender, { matrix: true }));
-    }
+    // Only those taking part: someone taken out (who turned cross-network chat off, say) whom the
+    // room could not kick is not brought back by writing.
+    if (!sender || !this.options.storage.gatewayRooms.members(event.room_id).includes(sender.key)) return;
     const messages = this.options.storage.gatewayMessages;
     this.options.storage.gatewayRooms.transaction(() => {
       if (event.type === "m.reaction") {
@@ -154,8 +158,8 @@ export class Gateway {
         }
       }
       if (event.type === "m.room.redaction") {
-        const redacts = typeof event.content["redacts"] === "string" ? event.content["redacts"] : (event as { redacts?: unknown }).redacts;
-        if (typeof redacts === "string") messages.markRedacted(redacts);
+        const redacts = redactsOf(event);
+        if (redacts) messages.markRedacted(redacts);
       }
       this.fanOut(event);
     });
@@ -171,9 +175,7 @@ export class Gateway {
 
   /** Opens (or finds) a direct conversation between a Matrix user and someone on a network, by their handle there. */
   async startDirect(userId: string, network: NetworkId, handle: string): Promise<{ roomId: string; name: string; created: boolean } | undefined> {
-    const provider = this.sessions.provider(network);
-    if (!provider) throw new Error(`${NETWORK_NAMES[network]} is not connected`);
-    const user = await provider.lookup(handle);
+    const user = await this.sessions.require(network).lookup(handle);
     if (!user) return undefined;
     return this.queue.run(MEMBERSHIP, async () => {
       const native = parseParticipant(nativeKey(network, user.id)) as Participant;
@@ -183,6 +185,7 @@ export class Gateway {
       const existing = this.options.storage.gatewayRooms.directBetween(me.key, native.key);
       if (existing) {
         await this.options.matrix.invite(this.options.matrix.botUserId, existing, userId).catch(() => undefined);
+        await this.conversations.ensureChats(existing, me);
         return { roomId: existing, name, created: false };
       }
       const roomId = await this.conversations.create({ kind: "direct", participants: [me, native], creator: me });
@@ -200,7 +203,7 @@ export class Gateway {
     const me = parseParticipant(matrixKey(userId)) as Participant;
     return this.queue.run(MEMBERSHIP, async () => {
       if (on) {
-        const name = (await this.options.matrix.getDisplayName(userId).catch(() => undefined)) ?? userId.slice(1).split(":")[0] ?? userId;
+        const name = (await this.options.matrix.getDisplayName(userId).catch(() => undefined)) ?? localpartName(userId);
         await this.inbound.publishEverywhere(me, name);
         const { gatewayPeople } = this.options.storage;
         const published = gatewayPeople.publishedOn(me.key);
@@ -289,13 +292,15 @@ export class Gateway {
     const kind = event.content["is_direct"] === true ? "direct" : "group";
     const name = await matrix.getState(event.room_id, "m.room.name", "").catch(() => undefined);
     const title = typeof name?.["name"] === "string" ? name["name"] : undefined;
-    storage.gatewayRooms.transaction(() => {
-      storage.gatewayRooms.addRoom(event.room_id, kind, title);
-      storage.gatewayRooms.addMember(event.room_id, by.key);
-      storage.gatewayRooms.addMember(event.room_id, native.key);
-    });
     const ghost = this.directory.matrixUserOf(native);
     await matrix.join(ghost, event.room_id);
+    // The Matrix users already in the room take part as well as the one inviting.
+    const present = (await matrix.joinedMembers(ghost, event.room_id)).filter((userId) => !matrix.isBridgeUser(userId) && hasPermission(userId, this.options.config.permissions, "relay"));
+    storage.gatewayRooms.transaction(() => {
+      storage.gatewayRooms.addRoom(event.room_id, kind, title);
+      for (const userId of new Set([by.userId, ...present])) storage.gatewayRooms.addMember(event.room_id, matrixKey(userId));
+      storage.gatewayRooms.addMember(event.room_id, native.key);
+    });
     // The bot tells the room what the networks refused: it comes in through the ghost's invite.
     try {
       await matrix.invite(ghost, event.room_id, matrix.botUserId);
@@ -373,6 +378,8 @@ export class Gateway {
       await (membership ? this.queue.run(MEMBERSHIP, handle) : handle());
       this.failures.delete(key);
     } catch (error) {
+      // Typing is live only: never sent again, so neither counted nor worth a retry.
+      if (event.type === "typing") return;
       const tries = (this.failures.get(key) ?? 0) + 1;
       const permanent = isPermanentMatrixFailure(error) || (error instanceof NetworkError && !isRetryable(error));
       if (!permanent && tries < EVENT_ATTEMPTS) {
@@ -381,6 +388,8 @@ export class Gateway {
       }
       this.failures.delete(key);
       this.options.logger.error("Skipped a network event the bridge could not handle", { network, type: event.type, tries, error });
+      const chat = "chat" in event && typeof event.chat === "string" ? this.options.storage.gatewayRooms.chatOf(network, event.chat) : undefined;
+      if (chat) await this.notice(chat.roomId, `Something sent on ${NETWORK_NAMES[network]} (${event.type}) could not be bridged here and was skipped: ${(error as Error)?.message ?? String(error)}`);
     }
   }
 
@@ -390,11 +399,8 @@ export class Gateway {
     return describeRefusal(error, network);
   }
 
-  private async notice(roomId: string, text: string): Promise<void> {
-    const { matrix } = this.options;
-    await matrix
-      .sendEvent(matrix.botUserId, roomId, "m.room.message", { msgtype: "m.notice", body: text }, { txnId: `gw-notice-${Date.now()}-${Math.random().toString(36).slice(2)}` })
-      .catch((error: unknown) => this.options.logger.warn("Could not post a notice in a conversation", { room: roomId, error }));
+  private notice(roomId: string, text: string): Promise<void> {
+    return postNotice(this.options.matrix, roomId, text, this.options.logger);
   }
 
   private invitedNative(event: MatrixEvent): Participant | undefined {

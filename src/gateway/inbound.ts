@@ -13,7 +13,7 @@ import type { Logger } from "../logging/logger.js";
 import { mediaContent, textContent } from "../matrix/content/to-matrix.js";
 import type { MatrixEvent } from "../matrix/events.js";
 import { plainText, type MediaKind, type NetworkId } from "../network/index.js";
-import type { InteropEvent, InteropIncomingBody, InteropParticipant } from "../simnet/client/interop.js";
+import type { InteropEvent, InteropIncomingBody, InteropParticipant, InteropProvider } from "../simnet/client/interop.js";
 import type { Storage } from "../storage/index.js";
 import type { GatewayChatRecord } from "../storage/repositories/gateway-rooms.js";
 import type { Conversations } from "./conversations.js";
@@ -31,6 +31,8 @@ export interface InboundOptions {
   sessions: ProviderSessions;
   /** Queues a Matrix event of the conversation for every network in it but `except`. */
   fanOut(event: MatrixEvent, except?: NetworkId): void;
+  /** Runs a change of members in turn with every other one. */
+  membership<T>(change: () => Promise<T>): Promise<T>;
   logger: Logger;
 }
 
@@ -96,10 +98,13 @@ export class Inbound {
   private async chat(network: NetworkId, event: Of<"chat">): Promise<void> {
     const { storage, conversations } = this.options;
     const { chat } = event;
-    if (chat.creator.kind === "third_party" || storage.gatewayRooms.chatOf(network, chat.id)) return;
-    const participants = await this.participantsOf(network, chat.members);
+    if (chat.creator.kind === "third_party") return;
     const creator = this.participantOf(network, chat.creator);
     if (!creator) return;
+    const known = storage.gatewayRooms.chatOf(network, chat.id);
+    // Sent again after a failure part-way: what is left to do is the other networks' chats.
+    if (known) return conversations.ensureChats(known.roomId, creator);
+    const participants = await this.participantsOf(network, chat.members);
     if (chat.kind === "direct" && participants.length === 2) {
       const other = participants.find((p) => p.key !== creator.key);
       const existing = other && storage.gatewayRooms.directBetween(creator.key, other.key);
@@ -113,7 +118,8 @@ export class Inbound {
 
   private async members(network: NetworkId, event: Of<"members">): Promise<void> {
     const chat = this.chatOf(network, event.chat);
-    if (!chat) return;
+    // The bridge's own changes come back as its identity's: done already, everywhere.
+    if (!chat || event.by.kind === "third_party") return;
     const by = this.participantOf(network, event.by);
     for (const member of await this.participantsOf(network, event.added)) await this.options.conversations.add(chat.roomId, member, { network }, by);
     for (const member of event.removed) {
@@ -124,7 +130,7 @@ export class Inbound {
 
   private async title(network: NetworkId, event: Of<"title">): Promise<void> {
     const chat = this.chatOf(network, event.chat);
-    if (!chat) return;
+    if (!chat || event.by.kind === "third_party") return;
     const { matrix, storage } = this.options;
     storage.gatewayRooms.setTitle(chat.roomId, event.title);
     const by = this.participantOf(network, event.by);
@@ -199,16 +205,13 @@ export class Inbound {
     const target = chat && this.options.storage.gatewayMessages.eventFor(chat.roomId, network, event.upTo);
     if (!chat || !target) return;
     const participant = this.native(network, event.reader.id);
-    const { matrix, storage, sessions, directory } = this.options;
+    const { matrix, storage, directory } = this.options;
     await matrix.sendReadReceipt(directory.matrixUserOf(participant), chat.roomId, target).catch((error: unknown) => this.options.logger.debug("Could not show a read receipt on Matrix", { error }));
     for (const other of storage.gatewayRooms.chatsIn(chat.roomId)) {
       const messageId = other.network !== network ? storage.gatewayMessages.messageOn(target, other.network) : undefined;
       if (!messageId) continue;
-      const as = await directory.identityOn(other.network as NetworkId, participant);
       // A network may refuse some reads (WhatsApp: up to the provider's own message); a receipt is not worth a retry.
-      await sessions.provider(other.network as NetworkId)?.markRead(other.chatId, as, messageId).catch((error: unknown) =>
-        this.options.logger.debug("A network refused a read receipt", { network: other.network, error }),
-      );
+      await this.bestEffort(other.network as NetworkId, participant, (provider, as) => provider.markRead(other.chatId, as, messageId));
     }
   }
 
@@ -217,12 +220,11 @@ export class Inbound {
     const chat = this.chatOf(network, event.chat);
     if (!chat) return;
     const participant = this.native(network, event.who.id);
-    const { matrix, storage, sessions, directory } = this.options;
+    const { matrix, storage, directory } = this.options;
     await matrix.setTyping(directory.matrixUserOf(participant), chat.roomId, event.typing).catch(() => undefined);
     for (const other of storage.gatewayRooms.chatsIn(chat.roomId)) {
       if (other.network === network) continue;
-      const as = await directory.identityOn(other.network as NetworkId, participant);
-      await sessions.provider(other.network as NetworkId)?.typing(other.chatId, as, event.typing).catch(() => undefined);
+      await this.bestEffort(other.network as NetworkId, participant, (provider, as) => provider.typing(other.chatId, as, event.typing));
     }
   }
 
@@ -236,7 +238,9 @@ export class Inbound {
     if (!chat || this.options.storage.gatewayMessages.eventFor(chat.roomId, network, key)) return undefined;
     const participant = this.native(network, sender.id);
     // Someone the bridge missed joining (it was away): they are in the chat, so in the conversation.
-    await this.options.conversations.add(chat.roomId, participant, { network });
+    if (!this.options.storage.gatewayRooms.members(chat.roomId).includes(participant.key)) {
+      await this.options.membership(() => this.options.conversations.add(chat.roomId, participant, { network }));
+    }
     return { chat, ghost: this.options.directory.matrixUserOf(participant), participant };
   }
 
@@ -271,6 +275,16 @@ export class Inbound {
     const file = { mimeType: media.mimeType, size: data.length, ...(media.fileName ? { fileName: media.fileName } : {}), ...(media.durationMs !== undefined ? { durationMs: media.durationMs } : {}) };
     const shaped = mediaContent(kind, mxc, file, caption, NO_MENTIONS);
     return { type: shaped.type, content: shaped.content };
+  }
+
+  /** A receipt or typing passed on as `participant`: never worth a retry or a stalled stream. */
+  private async bestEffort(network: NetworkId, participant: Participant, call: (provider: InteropProvider, as: string) => Promise<void>): Promise<void> {
+    try {
+      const as = await this.options.directory.identityOn(network, participant);
+      await call(this.options.sessions.require(network), as);
+    } catch (error) {
+      this.options.logger.debug("A network did not take a receipt or typing", { network, error });
+    }
   }
 
   private chatOf(network: NetworkId, chatId: string): GatewayChatRecord | undefined {

@@ -9,7 +9,7 @@ import type { Config } from "../config/schema.js";
 import type { MatrixPort } from "../core/matrix-port.js";
 import { NETWORK_NAMES } from "../core/portals.js";
 import { parseMatrixMessage, relationOf, replyTargetOf } from "../matrix/content/from-matrix.js";
-import type { MatrixEvent } from "../matrix/events.js";
+import { redactsOf, type MatrixEvent } from "../matrix/events.js";
 import { NetworkError, type NetworkId } from "../network/index.js";
 import type { InteropMedia, InteropMessageBody, InteropProvider } from "../simnet/client/interop.js";
 import type { Storage } from "../storage/index.js";
@@ -46,12 +46,13 @@ export class Outbound {
 
   /** Does the event in the chat once; throws a NetworkError for the outbox to retry or report. */
   async attempt(lane: number, event: MatrixEvent): Promise<void> {
-    const target = await this.target(lane, event);
-    if (!target) return;
+    const chat = this.options.storage.gatewayRooms.chatById(lane);
+    if (!chat) return;
     try {
-      await this.perform(target, event);
+      const target = await this.target(chat, event);
+      if (target) await this.perform(target, event);
     } catch (error) {
-      throw networkError(target.network, error);
+      throw networkError(chat.network as NetworkId, error);
     }
   }
 
@@ -61,16 +62,15 @@ export class Outbound {
     return chat ? NETWORK_NAMES[chat.network as NetworkId] : "the network";
   }
 
-  private async target(lane: number, event: MatrixEvent): Promise<Target | undefined> {
+  private async target(chat: GatewayChatRecord, event: MatrixEvent): Promise<Target | undefined> {
     const { storage, sessions, directory } = this.options;
-    const chat = storage.gatewayRooms.chatById(lane);
     const sender = directory.participantOfUser(event.sender);
-    if (!chat || !sender) return undefined;
+    // Someone who left since (opted out, turned cross-network off, was forgotten) is not published again.
+    if (!sender || !storage.gatewayRooms.members(chat.roomId).includes(sender.key)) return undefined;
     const network = chat.network as NetworkId;
     // Their own network has the original.
     if (homeNetwork(sender) === network) return undefined;
-    const provider = sessions.provider(network);
-    if (!provider) throw new NetworkError("transient", `${NETWORK_NAMES[network]} is not connected`);
+    const provider = sessions.require(network);
     const as = await directory.identityOn(network, sender);
     return { chat, network, provider, as, sender };
   }
@@ -172,8 +172,10 @@ export class Outbound {
     const { storage, config } = this.options;
     const messageId = storage.gatewayMessages.messageOn(original, target.network);
     if (!messageId) return;
-    const earlier = storage.gatewayMessages.reactionsBy(original, target.sender.key).filter((r) => !r.redacted && r.eventId !== event.event_id);
-    const shown = earlier.at(-1)?.emoji;
+    // Only what was reacted before this one: a later reaction, already recorded, has not been sent yet.
+    const all = storage.gatewayMessages.reactionsBy(original, target.sender.key);
+    const position = all.findIndex((r) => r.eventId === event.event_id);
+    const shown = all.slice(0, position === -1 ? all.length : position).filter((r) => !r.redacted).at(-1)?.emoji;
     const network = NETWORK_NAMES[target.network];
     if (shown !== undefined && config.networks[target.network].cross_network.reaction_fallback === "drop") {
       throw new NetworkError("unsupported", `${network} keeps one reaction per person, and ${shown} is already there`);
@@ -184,8 +186,8 @@ export class Outbound {
 
   private async redact(target: Target, event: MatrixEvent): Promise<void> {
     const { storage } = this.options;
-    const redacts = typeof event.content["redacts"] === "string" ? event.content["redacts"] : (event as { redacts?: unknown }).redacts;
-    if (typeof redacts !== "string") return;
+    const redacts = redactsOf(event);
+    if (!redacts) return;
     const reaction = storage.gatewayMessages.reaction(redacts);
     if (reaction) {
       // The network shows one reaction per person: the newest they still have on Matrix.

@@ -82,13 +82,21 @@ const cut = (text: string, max: number): string => text.slice(0, max).replace(/-
 export function handleFor(participant: Participant, name: string): string {
   if (participant.kind === "matrix") {
     const bare = participant.userId.replace(/^@/, "");
-    if (bare.length <= MAX_HANDLE && !/\s/.test(bare)) return bare;
-    return `${cut(slug(bare), MAX_HANDLE - 7)}.matrix`;
+    // Another bridge's puppet (@whatsapp_4915...:server) has a number for a localpart: not that.
+    if (bare.length <= MAX_HANDLE && !/\s/.test(bare) && !hasNumber(slug(bare))) return bare;
+    return `${withoutNumber(slug(bare), MAX_HANDLE - 7)}.matrix`;
   }
   const suffix = `.${participant.network}`;
-  const whole = slug(name);
-  // A name that is itself a number (some people name themselves so) must not become one, nor
-  // leave part of one where the cut falls.
-  const safe = whole && !/\d[\d-]{5,}\d/.test(whole) ? cut(whole, MAX_HANDLE - suffix.length - 4) : "someone";
-  return `${safe}${suffix}`;
+  return `${withoutNumber(slug(name), MAX_HANDLE - suffix.length - 4)}${suffix}`;
+}
+
+/** Seven digits or more in a row (dashes between allowed): a phone number's worth. */
+const hasNumber = (slugged: string): boolean => /\d[\d-]{5,}\d/.test(slugged);
+
+/**
+ * The slug cut to `max`, or "someone" for a name that is itself a number (some people name
+ * themselves so): checked before the cut, so no part of one is left where the cut falls.
+ */
+function withoutNumber(slugged: string, max: number): string {
+  return slugged && !hasNumber(slugged) ? cut(slugged, max) : "someone";
 }

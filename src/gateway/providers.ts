@@ -5,7 +5,8 @@
  */
 import type { Config } from "../config/schema.js";
 import type { Logger } from "../logging/logger.js";
-import type { NetworkId } from "../network/index.js";
+import { NETWORK_NAMES } from "../core/portals.js";
+import { NetworkError, type NetworkId } from "../network/index.js";
 import type { InteropCredentials, InteropEvent, InteropKit, InteropProvider } from "../simnet/client/interop.js";
 import type { GatewayPeopleRepository } from "../storage/repositories/gateway-people.js";
 
@@ -43,6 +44,13 @@ export class ProviderSessions {
     return this.sessions.get(network)?.provider;
   }
 
+  /** The network's session; a network not connected now is a failure that passes, tried again later. */
+  require(network: NetworkId): InteropProvider {
+    const provider = this.provider(network);
+    if (!provider) throw new NetworkError("transient", `${NETWORK_NAMES[network]} is not connected`);
+    return provider;
+  }
+
   /** Connects every enabled network; one that fails is tried again in the background. */
   async start(): Promise<void> {
     this.stopped = false;
@@ -72,8 +80,16 @@ export class ProviderSessions {
         await provider.close();
         return;
       }
-      const stopListening = await provider.listen((event) => this.options.onEvent(network, event));
-      this.sessions.set(network, { provider, stopListening });
+      // Registered before listening: the backlog that comes first may need the session.
+      const session: { provider: InteropProvider; stopListening: () => Promise<void> } = { provider, stopListening: async () => undefined };
+      this.sessions.set(network, session);
+      try {
+        session.stopListening = await provider.listen((event) => this.options.onEvent(network, event));
+      } catch (error) {
+        this.sessions.delete(network);
+        await provider.close().catch(() => undefined);
+        throw error;
+      }
       log.info("Connected to the network's interoperability API");
       await this.options.onConnected(network, provider);
     } catch (error) {

@@ -48,6 +48,8 @@ export class DurableAppService extends AppService {
   private readonly inFlight = new Set<Promise<void>>();
   private pruneTimer: NodeJS.Timeout | undefined;
   private stopping = false;
+  /** Until the bridge behind the endpoint has started, transactions are turned away (and retried). */
+  private ready = false;
   private readonly transactions: TransactionLog;
   private readonly log: Logger;
   private readonly homeserverToken: Buffer;
@@ -75,6 +77,11 @@ export class DurableAppService extends AppService {
     // Pruning is housekeeping: it must not keep the process alive on its own.
     this.pruneTimer.unref();
     await super.listen(port, hostname, backlog);
+  }
+
+  /** The bridge behind the endpoint is running: transactions are taken from now on. */
+  markReady(): void {
+    this.ready = true;
   }
 
   /** Waits for the transactions being applied now; new ones get 503 and will be retried. */
@@ -122,8 +129,8 @@ export class DurableAppService extends AppService {
     if (!this.admitted(req, res)) return;
     const txnId = String(req.params["txnId"] ?? "");
     const body = (req.body ?? {}) as Record<string, unknown>;
-    if (this.stopping) {
-      res.status(503).send({ errcode: "M_UNKNOWN", error: "The bridge is shutting down" });
+    if (this.stopping || !this.ready) {
+      res.status(503).send({ errcode: "M_UNKNOWN", error: this.stopping ? "The bridge is shutting down" : "The bridge is starting" });
       return;
     }
     if (!txnId || typeof body !== "object") {
@@ -182,7 +189,8 @@ export class DurableAppService extends AppService {
   }
 
   private async handleHealth(_req: Request, res: Response): Promise<void> {
-    res.status(this.stopping ? 503 : 200).send(this.stopping ? "STOPPING" : "OK");
+    const up = this.ready && !this.stopping;
+    res.status(up ? 200 : 503).send(up ? "OK" : this.stopping ? "STOPPING" : "STARTING");
   }
 }
 

@@ -23,3 +23,9 @@ export function isMatrixEvent(value: unknown): value is MatrixEvent {
     e["content"] !== null
   );
 }
+
+/** The event a redaction takes away: in `content` from room version 11, at the top level before. */
+export function redactsOf(event: MatrixEvent): string | undefined {
+  const redacts = typeof event.content["redacts"] === "string" ? event.content["redacts"] : (event as { redacts?: unknown }).redacts;
+  return typeof redacts === "string" ? redacts : undefined;
+}

@@ -138,6 +138,11 @@ export class AppserviceHomeserver implements MatrixPort {
     }
   }
 
+  async joinedMembers(as: string, roomId: string): Promise<string[]> {
+    const answer = await this.client.request<{ joined?: Record<string, unknown> }>("GET", `${CS}/rooms/${enc(roomId)}/joined_members`, this.as(as));
+    return Object.keys(answer.joined ?? {});
+  }
+
   async getEvent(roomId: string, eventId: string): Promise<{ sender: string; type: string; content: Record<string, unknown> } | undefined> {
     try {
       return await this.client.request("GET", `${CS}/rooms/${enc(roomId)}/event/${enc(eventId)}`, { as: this.botUserId });

@@ -29,7 +29,7 @@ export class MatrixHandler {
       // In a conversation room the bot was let in by the gateway, to post its notices there.
       if (event.state_key === this.bot.userId && membership === "invite") return this.gateway?.isConversation(event.room_id) ? undefined : this.bot.onInvite(event);
       if ((membership === "leave" || membership === "ban") && this.bot.isManagementRoom(event.room_id)) return this.bot.onLeave(event);
-      if (this.gateway?.handles(event)) return this.gateway.onMatrixEvent(event);
+      if (!this.bot.isManagementRoom(event.room_id) && this.gateway?.handles(event)) return this.gateway.onMatrixEvent(event);
       return this.core.onMatrixEvent(event);
     }
     if (this.bot.isManagementRoom(event.room_id)) {

@@ -92,6 +92,7 @@ export class MatrixSide {
    * successful ping makes Synapse send at once what it queued while the bridge was away.
    */
   async announceReady(): Promise<void> {
+    this.appservice.markReady();
     await pingFromHomeserver({
       homeserverUrl: this.options.config.homeserver.url,
       asToken: this.options.registration.as_token,
@@ -101,12 +102,16 @@ export class MatrixSide {
     });
   }
 
-  /** Answers new transactions with 503 (the homeserver retries them later), finishes the
-   * ones in progress, then stops listening. */
+  /** Answers new transactions with 503 (the homeserver retries them later) and finishes the ones in progress. */
+  async drain(): Promise<void> {
+    if (this.listening) await this.appservice.drain();
+  }
+
+  /** Drains, then stops listening. */
   async stop(): Promise<void> {
     if (!this.listening) return;
+    await this.drain();
     this.listening = false;
-    await this.appservice.drain();
     await this.bridge.close();
   }
 

@@ -22,13 +22,14 @@ describe("linking portals", () => {
     await loginThroughBot(alice.client, management, bot, wa, aliceWa);
     await loginThroughBot(alice.client, management, bot, fb, aliceFb);
 
+    // Alice made both groups, so she is an admin of both rooms.
     const bob = await wa.person("Bob");
-    const waGroup = await bob.agent.createGroup("Hikers", [aliceWa.handle]);
+    const waGroup = await aliceWa.agent.createGroup("Hikers", [bob.handle]);
     await bob.agent.send(waGroup.id, "welcome, hikers");
     const waRoom = await waitForPortal(alice.client, "whatsapp", /Hikers/);
     const carol = await fb.person("Carol");
     const dan = await fb.person("Dan");
-    const fbGroup = await carol.agent.createGroup("Trail crew", [aliceFb.handle, dan.handle]);
+    const fbGroup = await aliceFb.agent.createGroup("Trail crew", [carol.handle, dan.handle]);
     await carol.agent.send(fbGroup.id, "welcome, crew");
     const fbRoom = await waitForPortal(alice.client, "messenger", /Trail crew/);
     await command(alice.client, waRoom, bot, "!cc set-relay", /^Relay set/);
@@ -52,9 +53,12 @@ describe("linking portals", () => {
     await alice.client.sendTextMessage(waRoom, "hello, both groups");
     expect((await bob.waitFor((e) => e.kind === "message" && e.text === "hello, both groups", "Alice at Bob")).sender).toBe(aliceWa.id);
     expect((await dan.waitFor((e) => e.kind === "message" && e.text === "hello, both groups", "Alice at Dan")).sender).toBe(aliceFb.id);
-    // Nothing went round twice: each group got each message once.
+    // Nothing went round twice: each group got each message once, and nobody got their own back.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(carol.events.filter((e) => (e.text ?? "").includes("hi from the WhatsApp group")).length).toBe(1);
     expect(bob.events.filter((e) => (e.text ?? "").includes("hi from the Messenger group")).length).toBe(1);
+    expect(bob.events.filter((e) => e.sender !== bob.id && (e.text ?? "").includes("hi from the WhatsApp group"))).toEqual([]);
+    expect(carol.events.filter((e) => e.sender !== carol.id && (e.text ?? "").includes("hi from the Messenger group"))).toEqual([]);
 
     await command(alice.client, waRoom, bot, "!cc unlink", /^Unlinked Trail crew \(Messenger\)/);
     await carol.agent.send(fbGroup.id, "are we apart again?");
@@ -73,7 +77,7 @@ describe("linking portals", () => {
     const aliceWa = await wa.person("Alice");
     await loginThroughBot(alice.client, management, bot, wa, aliceWa);
     const bob = await wa.person("Bob");
-    const group = await bob.agent.createGroup("Readers", [aliceWa.handle]);
+    const group = await aliceWa.agent.createGroup("Readers", [bob.handle]);
     await bob.agent.send(group.id, "hi readers");
     const roomId = await waitForPortal(alice.client, "whatsapp", /Readers/);
     const mallory = await matrixUser("mallory");

@@ -116,8 +116,9 @@ export function registerBridgeCommands(registry: CommandRegistry, core: BridgeCo
         const ghost = given.startsWith("@") ? core.ghosts.remoteUserOf(given) : undefined;
         if (given.startsWith("@") && ghost?.network !== network) return context.reply({ text: `${given} is not a ${NETWORK_NAMES[network]} person this bridge knows.` });
         const id = ghost?.remoteUserId ?? given;
-        // The gateway first: it finds their rooms through the ghost, which the core's erasure forgets.
-        const crossNetwork = (await gateway?.forget(network, id)) ?? { conversations: 0, person: false };
+        // The gateway first: if a network cannot withdraw them yet, the command stops there and a retry does it all.
+        const crossNetwork = await (gateway?.forget(network, id) ?? Promise.resolve({ conversations: 0, person: false })).catch((error: unknown) => error as Error);
+        if (crossNetwork instanceof Error) return context.reply({ text: `Not done: ${crossNetwork.message}. Try again in a while to finish erasing them.` });
         const report = await core.forgetRemotePerson(network, id);
         if (report.ghosts + report.directChats + report.messages + report.reactions + crossNetwork.conversations === 0 && !crossNetwork.person) {
           return context.reply({ text: `Nothing is stored about ${given} on ${NETWORK_NAMES[network]}.` });
@@ -157,7 +158,8 @@ export function registerBridgeCommands(registry: CommandRegistry, core: BridgeCo
         const identifier = context.args.slice(1).join(" ").trim();
         if (!identifier) return context.reply({ text: `Say who: start-chat ${network} <${IDENTIFIERS[network]}>.` });
         // Without a login of their own, a Matrix user reaches people who take third-party chats through the gateway.
-        const viaGateway = core.logins.activeFor(context.sender, network).length === 0 && gateway?.offers(network) === true;
+        const hasLogin = core.logins.forUser(context.sender).some((login) => login.network === network);
+        const viaGateway = !hasLogin && gateway?.offers(network) === true;
         const login = viaGateway ? undefined : pickLogin(core, context, network);
         if (typeof login === "string") return context.reply({ text: login });
         const chat = login ? await core.startChat(login, identifier) : await gateway?.startDirect(context.sender, network, identifier);
@@ -181,7 +183,8 @@ export function registerBridgeCommands(registry: CommandRegistry, core: BridgeCo
         const choice = context.args[0]?.toLowerCase();
         if (!gateway || gateway.networks.length === 0) return context.reply({ text: "This bridge offers no cross-network chat." });
         if (choice !== "on" && choice !== "off") return context.reply({ text: "Say cross-network on, or cross-network off." });
-        const published = await gateway.setCrossNetwork(context.sender, choice === "on");
+        const published = await gateway.setCrossNetwork(context.sender, choice === "on").catch((error: unknown) => error as Error);
+        if (published instanceof Error) return context.reply({ text: `Not done: ${published.message}. Try again in a while.` });
         if (choice === "off") return context.reply({ text: "Cross-network chat is off: nobody on the networks can find you, and you left every cross-network chat." });
         if (published.networks.length === 0) return context.reply({ text: "No network offering cross-network chat is connected right now; try again in a while." });
         const where = published.networks.map((network) => NETWORK_NAMES[network]).join(", ");

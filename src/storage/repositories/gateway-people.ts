@@ -34,6 +34,7 @@ export class GatewayPeopleRepository {
       remove: db.prepare<[string]>("DELETE FROM gateway_people WHERE participant = ?"),
       all: db.prepare<[], PersonRow>("SELECT * FROM gateway_people ORDER BY rowid"),
       publish: db.prepare<[string, string]>("INSERT INTO gateway_published (participant, network) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+      unpublish: db.prepare<[string, string]>("DELETE FROM gateway_published WHERE participant = ? AND network = ?"),
       published: db.prepare<[string], { network: string }>("SELECT network FROM gateway_published WHERE participant = ? ORDER BY network"),
       isPublished: db.prepare<[string, string], { n: number }>("SELECT COUNT(*) AS n FROM gateway_published WHERE participant = ? AND network = ?"),
       credentials: db.prepare<[string], { credentials: string }>("SELECT credentials FROM gateway_providers WHERE network = ?"),
@@ -76,6 +77,10 @@ export class GatewayPeopleRepository {
 
   markPublished(participant: string, network: string): void {
     this.s.publish.run(participant, network);
+  }
+
+  markWithdrawn(participant: string, network: string): void {
+    this.s.unpublish.run(participant, network);
   }
 
   isPublished(participant: string, network: string): boolean {

@@ -117,6 +117,7 @@ describe("a WhatsApp number across networks", () => {
       const seen = JSON.stringify(person.events.map((e) => ({ ...e, raw: e.raw })));
       for (const needle of needles) expect(seen.includes(needle)).toBe(false);
     }
+    for (const needle of needles) expect(bridge.logs.filter((line) => line.includes(needle))).toEqual([]);
     // The scan would see the number were it there: WhatsApp itself has it, and the others hold
     // the conversation's words in the clear.
     expect(rowsMentioning(networks.whatsapp.net.databasePath, digits).length).toBeGreaterThan(0);
@@ -138,5 +139,29 @@ describe("a WhatsApp number across networks", () => {
     expect(scene.alice.client.getRoom(roomId)?.getMember(bobGhost)?.membership).toBe("invite");
     const gatewayRows = rowsMentioning(scene.bridge.config.database.path, digits).filter((row) => row.startsWith("gateway_"));
     expect(gatewayRows).toEqual([]);
+  });
+
+  it("takes a number typed to start-chat as a lookup key only: not in the bot's answer, the conversation, the bridge's database or its logs", async () => {
+    const { networks, bridge } = await crossNetwork({ logging: { level: "debug" } });
+    const ana = await optedIn(networks.whatsapp, "Ana");
+    const digits = ana.handle.replace(/\D/g, "");
+    const alice = await matrixUser("alice");
+    const bot = bridge.app.botUserId;
+    const management = await openManagementRoom(alice.client, bot);
+    const answer = await command(alice.client, management, bot, `start-chat whatsapp ${ana.handle}`, /chat with/);
+    const roomId = /#\/(![^ )]+)/.exec(decodeURIComponent(String(answer.getContent()["body"])))?.[1] as string;
+    await waitForMembership(alice.client, roomId, alice.userId, "join", BRIDGE_WAIT_MS);
+    await alice.client.sendTextMessage(roomId, "hi Ana");
+    const atAna = await ana.waitFor((e) => e.kind === "message" && e.text === "hi Ana", "Alice's message at Ana");
+    await ana.agent.send(atAna.chat as string, "hi Alice");
+    await waitForEvent(alice.client, (e) => e.getRoomId() === roomId && e.getContent()["body"] === "hi Alice", BRIDGE_WAIT_MS, "Ana's answer on Matrix");
+
+    // Alice's own command holds the number she typed; nothing the bridge wrote does.
+    const written = alice.client.getRooms().flatMap((room) => [...room.getLiveTimeline().getEvents(), ...room.currentState.getStateEvents("m.room.member")]).filter((e) => e.getSender() !== alice.userId);
+    for (const needle of [digits, digits.slice(-8)]) {
+      expect(written.map((e) => JSON.stringify(e.event)).filter((json) => json.includes(needle))).toEqual([]);
+      expect(rowsMentioning(bridge.config.database.path, needle)).toEqual([]);
+      expect(bridge.logs.filter((line) => line.includes(needle))).toEqual([]);
+    }
   });
 });

@@ -149,6 +149,12 @@ describe("thirdPartyIdOf", () => {
 });
 
 describe("handleFor a Matrix user", () => {
+  it("never makes a handle of a localpart that holds a phone number, such as another bridge's puppet", () => {
+    const handle = handleFor(matrix("@whatsapp_4915123456789:example.org"), "Ana");
+    expect(handle).not.toMatch(/\d{7}/);
+    expect(handle).toBe("someone.matrix");
+  });
+
   it("is the user id without the '@', whatever the name", () => {
     expect(handleFor(matrix("@ana:example.org"), "Ana Lima")).toBe("ana:example.org");
     expect(handleFor(matrix("@a:b:c"), "")).toBe("a:b:c");

@@ -56,6 +56,7 @@ beforeEach(async () => {
   });
   const port = await freeLoopbackPort();
   await service.listen(port, "127.0.0.1", 10);
+  service.markReady();
   base = `http://127.0.0.1:${port}`;
 });
 
@@ -76,6 +77,26 @@ function push(txnId: string, body: unknown, token: string | null = TOKEN, raw?: 
 }
 
 describe("the durable appservice endpoint", () => {
+  it("turns transactions away with 503 until the bridge behind it is ready, so none is applied too early", async () => {
+    const early = new DurableAppService({ homeserverToken: TOKEN, transactions, logger: createLogging({ level: "error", format: "json", stream: new Writable({ write: (_c, _e, done) => done() }) }).root });
+    early.on("event", (e: Record<string, unknown>) => void seen.push(String(e["event_id"])));
+    const port = await freeLoopbackPort();
+    await early.listen(port, "127.0.0.1", 10);
+    try {
+      const put = () =>
+        fetch(`http://127.0.0.1:${port}/_matrix/app/v1/transactions/e1`, { method: "PUT", headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ events: [event("$early")] }) });
+      expect((await put()).status).toBe(503);
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(503);
+      expect(seen).toEqual([]);
+      early.markReady();
+      expect((await put()).status).toBe(200);
+      expect(seen).toEqual(["$early"]);
+    } finally {
+      await early.drain();
+      await early.close();
+    }
+  });
+
   it("refuses transactions without the homeserver's token, and applies nothing", async () => {
     expect((await push("1", { events: [event("$a")] }, null)).status).toBe(403);
     expect((await push("1", { events: [event("$a")] }, "wrong-token")).status).toBe(403);
