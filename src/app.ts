@@ -3,6 +3,7 @@
  * together. The CLI and the integration tests both start the daemon through `startApp`, so
  * what the tests run is what users run.
  */
+import { randomBytes } from "node:crypto";
 import type { Config } from "./config/schema.js";
 import { createConnectors } from "./connectors/index.js";
 import { BridgeCore } from "./core/bridge.js";
@@ -65,7 +66,9 @@ export async function startApp(options: AppOptions): Promise<App> {
   let core: BridgeCore | undefined;
   let gateway: Gateway | undefined;
   try {
-    const connectors = createConnectors(config);
+    const connectors = createConnectors(config, {
+      whatsappGhostKey: () => Buffer.from(storage.secrets.getOrCreate("whatsapp-ghost-key", () => randomBytes(32).toString("hex")), "hex"),
+    });
     let handler: MatrixHandler | undefined;
     matrix = new MatrixSide({
       config,

@@ -178,6 +178,9 @@ export const ConfigSchema = z
         command_prefix: z.string().min(1).regex(/^\S+$/, "expected a prefix without spaces, such as !cc").default("!cc"),
         // The double-puppeting registration (see generate-registration); unset turns it off.
         double_puppet_registration: unsetWhenEmpty(z.string().min(1)),
+        // Whether WhatsApp contacts' phone numbers may show on Matrix (in ghosts' ids, and as the
+        // name of someone without one). Off: ghosts get ids the number cannot be read from.
+        phone_numbers_on_matrix: z.boolean().default(false),
       })
       .prefault({}),
     permissions: z

@@ -31,8 +31,19 @@ export class Ghosts {
   }
 
   userId(network: NetworkId, remoteUserId: RemoteUserId): string {
+    // A ghost keeps the id it was made with, whatever the config says now (phone numbers shown or not).
+    const made = this.record(network, remoteUserId)?.matrixUserId;
+    if (made) return made;
     const { config, connector } = this.network(network);
     return ghostUserId(config.localpart_template, connector.ghostId(remoteUserId), this.options.domain);
+  }
+
+  /**
+   * A network id as Matrix may see it: what a ghost's id is made of (on WhatsApp with
+   * bridge.phone_numbers_on_matrix off, a keyed hash for a person; other ids unchanged).
+   */
+  publicId(network: NetworkId, remoteId: string): string {
+    return this.network(network).connector.ghostId(remoteId);
   }
 
   /** The remote person a Matrix user id stands for, if it is one of our ghosts. */

@@ -91,7 +91,7 @@ export class Portals {
         },
       },
       initialState: [
-        ...bridgeState(matrix.botUserId, network, info, name, this.options.networkAvatar(network)),
+        ...bridgeState(matrix.botUserId, network, ghosts.publicId(network, info.id), name, this.options.networkAvatar(network)),
         ...(info.kind === "group" && (picture || this.options.networkAvatar(network))
           ? [{ type: "m.room.avatar", state_key: "", content: picture?.content ?? this.defaultAvatar(network) }]
           : []),
@@ -203,13 +203,14 @@ export class Portals {
 }
 
 /** MSC2346 bridge info, under the stable and the older unstable type. */
-function bridgeState(bot: string, network: NetworkId, info: ChatInfo, name: string, avatar: string | undefined) {
+/** `channelId`: the chat's id as Matrix may see it (a direct chat's is its peer's, which may be a phone number). */
+function bridgeState(bot: string, network: NetworkId, channelId: string, name: string, avatar: string | undefined) {
   const content = {
     bridgebot: bot,
     protocol: { id: network, displayname: NETWORK_NAMES[network], ...(avatar ? { avatar_url: avatar } : {}) },
-    channel: { id: info.id, displayname: name },
+    channel: { id: channelId, displayname: name },
   };
-  const stateKey = `crosschat://${network}/${encodeURIComponent(info.id)}`;
+  const stateKey = `crosschat://${network}/${encodeURIComponent(channelId)}`;
   return [
     { type: "m.bridge", state_key: stateKey, content },
     { type: "uk.half-shot.bridge", state_key: stateKey, content },

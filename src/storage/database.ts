@@ -21,6 +21,7 @@ import { GatewayPeopleRepository } from "./repositories/gateway-people.js";
 import { GatewayRoomRepository } from "./repositories/gateway-rooms.js";
 import { GATEWAY_OUTBOX, OutboxRepository } from "./repositories/outbox.js";
 import { PortalLinkRepository } from "./repositories/portal-links.js";
+import { BridgeSecretRepository } from "./repositories/bridge-secrets.js";
 import { RemotePeopleRepository } from "./repositories/remote-people.js";
 import { PortalRepository } from "./repositories/portals.js";
 import { ReactionRepository } from "./repositories/reactions.js";
@@ -52,6 +53,7 @@ export interface Storage {
   readonly gatewayMessages: GatewayMessageRepository;
   readonly gatewayOutbox: OutboxRepository;
   readonly portalLinks: PortalLinkRepository;
+  readonly secrets: BridgeSecretRepository;
   /** Runs `work` in one SQLite transaction: all of its writes land, or none. */
   transaction<T>(work: () => T): T;
   schemaVersion(): number;
@@ -65,7 +67,7 @@ const BUSY_TIMEOUT_MS = 5000;
 class SqliteStorage implements Storage {
   readonly transactions: TransactionRepository;
   readonly managementRooms: ManagementRoomRepository;
-  private repositories: Partial<{ logins: LoginRepository; portals: PortalRepository; ghosts: GhostRepository; messages: MessageRepository; reactions: ReactionRepository; outbox: OutboxRepository; remotePeople: RemotePeopleRepository; gatewayRooms: GatewayRoomRepository; gatewayPeople: GatewayPeopleRepository; gatewayMessages: GatewayMessageRepository; gatewayOutbox: OutboxRepository; portalLinks: PortalLinkRepository }> = {};
+  private repositories: Partial<{ logins: LoginRepository; portals: PortalRepository; ghosts: GhostRepository; messages: MessageRepository; reactions: ReactionRepository; outbox: OutboxRepository; remotePeople: RemotePeopleRepository; gatewayRooms: GatewayRoomRepository; gatewayPeople: GatewayPeopleRepository; gatewayMessages: GatewayMessageRepository; gatewayOutbox: OutboxRepository; portalLinks: PortalLinkRepository; secrets: BridgeSecretRepository }> = {};
 
   constructor(
     readonly db: Database.Database,
@@ -123,6 +125,10 @@ class SqliteStorage implements Storage {
 
   get portalLinks(): PortalLinkRepository {
     return (this.repositories.portalLinks ??= new PortalLinkRepository(this.db));
+  }
+
+  get secrets(): BridgeSecretRepository {
+    return (this.repositories.secrets ??= new BridgeSecretRepository(this.db));
   }
 
   transaction<T>(work: () => T): T {

@@ -52,7 +52,8 @@ export default async function globalSetup() {
     const baseConfig = {
       homeserver: { url: hsUrl, domain: DOMAIN },
       appservice: { port: asPort, bind_address: "127.0.0.1", public_url: `http://127.0.0.1:${asPort}` },
-      bridge: { double_puppet_registration: doublePuppetPath },
+      // Most tests name WhatsApp ghosts by number; the ones about hiding numbers turn this off.
+      bridge: { double_puppet_registration: doublePuppetPath, phone_numbers_on_matrix: true },
       permissions: { "*": "relay", [DOMAIN]: "user" },
     };
     const parsed = ConfigSchema.parse(baseConfig);

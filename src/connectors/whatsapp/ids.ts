@@ -3,7 +3,7 @@
  * everything the bridge sends is derived from the core's key, because on WhatsApp the
  * client-chosen message id is the idempotency key (a resend with the same id creates nothing).
  */
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import type { ChatKind, RemoteChatId } from "../../network/index.js";
 import { GROUP_SERVER, isUserJid, normalizePhone, phoneOf, userJid } from "../../simnet/whatsapp/protocol.js";
 
@@ -19,6 +19,15 @@ export function messageIdFor(key: string): string {
 /** A person's phone number (`15551234567`) for their Matrix user id: stable, and what people know them by. */
 export function ghostId(user: string): string {
   return isUserJid(user) ? phoneOf(user) : user;
+}
+
+/**
+ * Ghost ids that do not show the number: `h` and 20 hex characters of a keyed hash of the
+ * person's JID. Keyed with a secret of this install, since a plain hash of a phone number is
+ * undone by trying every number.
+ */
+export function hiddenGhostId(key: Buffer): (user: string) => string {
+  return (user) => (isUserJid(user) ? `h${createHmac("sha256", key).update(user, "utf8").digest("hex").slice(0, 20)}` : user);
 }
 
 export function chatKindOf(chat: RemoteChatId): ChatKind {

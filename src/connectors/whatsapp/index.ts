@@ -6,7 +6,7 @@
 import { NetworkError, type ConnectorLogger, type LoginFlow, type NetworkConnector, type NetworkSession, type RemoteEventSink } from "../../network/index.js";
 import type { WhatsappSession } from "../../simnet/whatsapp/client/login.js";
 import { whatsappCapabilities } from "./capabilities.js";
-import { ghostId } from "./ids.js";
+import { ghostId, hiddenGhostId } from "./ids.js";
 import { WhatsappLoginFlow } from "./login.js";
 import { WhatsappNetworkSession } from "./session.js";
 
@@ -15,6 +15,8 @@ export interface WhatsappConnectorOptions {
   url: string;
   /** Reconnect backoff of the realtime connection (jittered); the client's default otherwise. */
   backoff?: { initialMs: number; maxMs: number };
+  /** Set to keep phone numbers off Matrix: the key of the ghosts' ids (bridge.phone_numbers_on_matrix false). */
+  hideNumbersWith?: Buffer;
 }
 
 const SESSION_FIELDS = ["jid", "deviceJid", "token", "privateKey"] as const;
@@ -36,12 +38,12 @@ export function createWhatsappConnector(options: WhatsappConnectorOptions): Netw
     network: "whatsapp",
     displayName: "WhatsApp",
     capabilities: whatsappCapabilities,
-    ghostId,
+    ghostId: options.hideNumbersWith ? hiddenGhostId(options.hideNumbersWith) : ghostId,
     login({ deviceName }): LoginFlow {
       return new WhatsappLoginFlow(url, deviceName);
     },
     connect(session: Record<string, unknown>, sink: RemoteEventSink, logger: ConnectorLogger): NetworkSession {
-      return new WhatsappNetworkSession(sessionFrom(session, url), sink, logger, options.backoff ? { backoff: options.backoff } : {});
+      return new WhatsappNetworkSession(sessionFrom(session, url), sink, logger, options.backoff ? { backoff: options.backoff } : {}, options.hideNumbersWith !== undefined);
     },
   };
 }

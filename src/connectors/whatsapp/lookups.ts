@@ -21,16 +21,26 @@ const LOOKUP_BATCH = 256;
 const ROLES: Record<GroupInfo["participants"][number]["role"], MemberRole> = { superadmin: "owner", admin: "admin", member: "member" };
 
 export class Lookups {
-  constructor(private readonly client: WhatsappClient) {}
+  constructor(
+    private readonly client: WhatsappClient,
+    /** bridge.phone_numbers_on_matrix is off: a missing name is not replaced by the number. */
+    private readonly hideNumbers = false,
+  ) {}
 
   private user(profile: Profile): RemoteUser {
     const avatar = profile.avatar ?? undefined;
     return {
       id: profile.jid,
-      name: profile.push_name || displayPhone(profile.jid),
-      identifier: displayPhone(profile.jid),
+      name: profile.push_name || (this.hideNumbers ? "WhatsApp user" : displayPhone(profile.jid)),
+      ...(this.hideNumbers ? {} : { identifier: displayPhone(profile.jid) }),
       ...(avatar !== undefined ? { avatar: pictureFile(this.client.api, avatar), avatarId: avatar } : {}),
     };
+  }
+
+  /** Someone without a profile: the chat's title, unless that is the number numbers must not show as. */
+  private unknown(jid: string, title: string): RemoteUser {
+    if (!this.hideNumbers) return { id: jid, name: title, identifier: displayPhone(jid) };
+    return { id: jid, name: title.replace(/\D/g, "").includes(phoneOf(jid)) ? "WhatsApp user" : title };
   }
 
   async self(): Promise<RemoteUser> {
@@ -77,7 +87,7 @@ export class Lookups {
       summaries.map((chat) => {
         if (chat.kind === "group") return this.group(chat.jid);
         const profile = profiles.get(chat.jid);
-        const peer = chat.jid === this.client.jid && self ? self : profile ? this.user(profile) : { id: chat.jid, name: chat.title, identifier: displayPhone(chat.jid) };
+        const peer = chat.jid === this.client.jid && self ? self : profile ? this.user(profile) : this.unknown(chat.jid, chat.title);
         return Promise.resolve(this.directChat(peer));
       }),
     );

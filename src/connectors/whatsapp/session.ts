@@ -61,9 +61,10 @@ export class WhatsappNetworkSession implements NetworkSession {
     private readonly sink: RemoteEventSink,
     private readonly logger: ConnectorLogger,
     options: ClientOptions = {},
+    hideNumbers = false,
   ) {
     this.client = new WhatsappClient(session, options);
-    this.lookups = new Lookups(this.client);
+    this.lookups = new Lookups(this.client, hideNumbers);
   }
 
   get remoteUserId(): RemoteUserId {

@@ -39,7 +39,8 @@ async function scene(id: SimnetNetworkId): Promise<Scene> {
   // Group rooms are named through the template, so the suite checks the template is applied.
   const people = await aliceAndBob(await simulatedNetwork(id), { networks: { [id]: { group_name_template: `{{name}} (${NAMES[id]} group)` } } });
   const { bridge } = people;
-  const connector = createConnectors(bridge.config).get(id);
+  // The tests' config shows phone numbers on Matrix, so ghost ids follow from the person's id alone.
+  const connector = createConnectors(bridge.config, { whatsappGhostKey: () => Buffer.alloc(0) }).get(id);
   if (!connector) throw new Error(`the bridge has no ${id} connector`);
   const { localpart_template: template } = bridge.config.networks[id];
   const ghostOf = (person: Person) => ghostUserId(template, connector.ghostId(person.id), bridge.config.homeserver.domain);

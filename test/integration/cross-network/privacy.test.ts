@@ -164,4 +164,23 @@ describe("a WhatsApp number across networks", () => {
       expect(bridge.logs.filter((line) => line.includes(needle))).toEqual([]);
     }
   });
+
+  it("keeps WhatsApp contacts' numbers off Matrix in portals too, unless the config allows them", async () => {
+    const whatsapp = await simulatedNetwork("whatsapp");
+    const scene = await aliceAndBob(whatsapp, { bridge: { phone_numbers_on_matrix: false } });
+    const { roomId: portal, chat } = await bobWritesFirst(scene, "hi Alice");
+    await scene.alice.client.sendTextMessage(portal, "hi Bob");
+    await scene.bob.waitFor((e) => e.kind === "message" && e.text === "hi Bob", "Alice's answer at Bob");
+    await scene.bob.agent.send(chat.id, "how are you?");
+    await waitForEvent(scene.alice.client, (e) => e.getRoomId() === portal && e.getContent()["body"] === "how are you?", BRIDGE_WAIT_MS, "Bob's second message");
+    const digits = scene.bob.handle.replace(/\D/g, "");
+    const bobGhost = scene.alice.client.getRoom(portal)?.getMembers().find((m) => m.userId.startsWith("@whatsapp_"));
+    expect(bobGhost?.userId).toMatch(/^@whatsapp_h[0-9a-f]{20}:/);
+    expect(bobGhost?.name).toBe("Bob (WhatsApp)");
+    for (const needle of [digits, digits.slice(-8)]) {
+      const seen = scene.alice.client.getRooms().flatMap((room) => [...room.getLiveTimeline().getEvents(), ...room.currentState.getStateEvents("m.room.member")]);
+      expect(seen.map((e) => JSON.stringify(e.event)).filter((json) => json.includes(needle))).toEqual([]);
+      expect(rowsMentioning(synapseDatabase(), needle)).toEqual([]);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { chatKindOf, ghostId, jidForInput, messageIdFor } from "../../../../src/connectors/whatsapp/ids.js";
+import { chatKindOf, ghostId, jidForInput, messageIdFor, hiddenGhostId } from "../../../../src/connectors/whatsapp/ids.js";
 import { MESSAGE_ID } from "../../../../src/simnet/whatsapp/protocol.js";
 
 describe("whatsapp ids", () => {
@@ -31,5 +31,27 @@ describe("whatsapp ids", () => {
 
   it("uses the phone number as a person's ghost id", () => {
     expect(ghostId("15551234567@s.whatsapp.net")).toBe("15551234567");
+  });
+});
+
+describe("hiddenGhostId (phone numbers kept off Matrix)", () => {
+  const key = Buffer.alloc(32, 7);
+  const jid = "15551234567@s.whatsapp.net";
+
+  it("gives a person the same id every time, with no digit run of their number in it", () => {
+    const id = hiddenGhostId(key)(jid);
+    expect(id).toMatch(/^h[0-9a-f]{20}$/);
+    expect(id).toBe(hiddenGhostId(Buffer.alloc(32, 7))(jid));
+    expect(id).not.toContain("1555123");
+  });
+
+  it("depends on the install's key, so trying every number does not undo it", () => {
+    expect(hiddenGhostId(Buffer.alloc(32, 8))(jid)).not.toBe(hiddenGhostId(key)(jid));
+  });
+
+  it("gives different people different ids, and leaves ids that are not a person's number as they are", () => {
+    expect(hiddenGhostId(key)("15551234568@s.whatsapp.net")).not.toBe(hiddenGhostId(key)(jid));
+    expect(hiddenGhostId(key)("u0c5e8a7f33b1d290")).toBe("u0c5e8a7f33b1d290");
+    expect(hiddenGhostId(key)("120363150470836091@g.us")).toBe("120363150470836091@g.us");
   });
 });
