@@ -295,7 +295,7 @@ export class Gateway {
     const ghost = this.directory.matrixUserOf(native);
     await matrix.join(ghost, event.room_id);
     // The Matrix users already in the room take part as well as the one inviting.
-    const present = (await matrix.joinedMembers(ghost, event.room_id)).filter((userId) => !matrix.isBridgeUser(userId) && hasPermission(userId, this.options.config.permissions, "relay"));
+    const present = (await matrix.joinedMembers(ghost, event.room_id).catch(() => [])).filter((userId) => !matrix.isBridgeUser(userId) && hasPermission(userId, this.options.config.permissions, "relay"));
     storage.gatewayRooms.transaction(() => {
       storage.gatewayRooms.addRoom(event.room_id, kind, title);
       for (const userId of new Set([by.userId, ...present])) storage.gatewayRooms.addMember(event.room_id, matrixKey(userId));
