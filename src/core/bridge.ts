@@ -201,9 +201,11 @@ export class BridgeCore {
    * what Matrix users said stay; if the person writes again, they appear anew.
    */
   async forgetRemotePerson(network: NetworkId, remoteUserId: RemoteUserId): Promise<ForgetReport> {
+    // Its id before its row goes: a ghost keeps the id it was made with, which config may no longer give.
+    const ghost = this.ghosts.userId(network, remoteUserId);
     const report = this.options.storage.remotePeople.forget(network, remoteUserId);
     // Only a ghost that existed has a profile to clear; a mistyped id must not touch anyone's.
-    if (report.ghosts > 0) await this.ghosts.forget(network, remoteUserId);
+    if (report.ghosts > 0) await this.ghosts.forget(network, remoteUserId, ghost);
     this.options.logger.info("Forgot a remote person on an admin's request", { network, ...report });
     return report;
   }

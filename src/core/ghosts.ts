@@ -104,9 +104,8 @@ export class Ghosts {
    * Matrix profile shows a neutral name and no picture. (The stored row is the caller's to
    * delete, with the rest of what is stored about them.)
    */
-  async forget(network: NetworkId, remoteUserId: RemoteUserId): Promise<void> {
+  async forget(network: NetworkId, remoteUserId: RemoteUserId, userId = this.userId(network, remoteUserId)): Promise<void> {
     this.known.delete(`${network}\u0000${remoteUserId}`);
-    const userId = this.userId(network, remoteUserId);
     try {
       await this.options.matrix.setDisplayName(userId, `Forgotten ${this.network(network).connector.displayName} user`);
       await this.options.matrix.setAvatar(userId, "");
