@@ -50,7 +50,8 @@ export class Conversations {
   async create(spec: { kind: ConversationKind; title?: string; participants: Participant[]; chat?: { network: NetworkId; id: string }; creator: Participant }): Promise<string> {
     const { matrix, store, directory } = this.options;
     const matrixUsers = spec.participants.filter((p) => p.kind === "matrix").map((p) => directory.matrixUserOf(p));
-    const ghosts = spec.participants.filter((p) => p.kind === "native").map((p) => directory.matrixUserOf(p));
+    const ghosts: string[] = [];
+    for (const native of spec.participants.filter((p) => p.kind === "native")) ghosts.push(await directory.enter(native));
     const users: Record<string, number> = { [matrix.botUserId]: POWER.bot };
     for (const user of matrixUsers) users[user] = POWER.admin;
     const roomId = await matrix.createRoom({
@@ -118,7 +119,7 @@ export class Conversations {
     const { store, matrix, directory } = this.options;
     if (!store.addMember(roomId, participant.key)) return false;
     if (!origin.matrix) {
-      const user = directory.matrixUserOf(participant);
+      const user = await directory.enter(participant);
       if (participant.kind === "native") {
         await matrix.invite(matrix.botUserId, roomId, user).catch(() => undefined);
         await matrix.join(user, roomId);

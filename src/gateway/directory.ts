@@ -9,12 +9,16 @@ import type { MatrixPort } from "../core/matrix-port.js";
 import type { Logger } from "../logging/logger.js";
 import { NETWORK_NAMES } from "../core/portals.js";
 import { NetworkError, type NetworkId } from "../network/index.js";
+import type { InteropProvider } from "../simnet/client/interop.js";
+import type { GatewayMessageRepository } from "../storage/repositories/gateway-messages.js";
 import type { GatewayPeopleRepository, GatewayPerson } from "../storage/repositories/gateway-people.js";
 import { badgeOf, handleFor, matrixKey, nativeKey, parseParticipant, thirdPartyIdOf, type Participant } from "./participants.js";
 import type { ProviderSessions } from "./providers.js";
 
 export interface DirectoryOptions {
   store: GatewayPeopleRepository;
+  /** Who reacted with what: forgotten with the person. */
+  messages: GatewayMessageRepository;
   sessions: ProviderSessions;
   ghosts: Ghosts;
   matrix: MatrixPort;
@@ -29,7 +33,9 @@ export class Directory {
     const { store } = this.options;
     const before = store.get(participant.key);
     const person = store.upsert({ participant: participant.key, thirdPartyId: thirdPartyIdOf(participant.key), name, handle: handleFor(participant, name) });
-    if (participant.kind === "native") await this.options.ghosts.ensure(participant.network, { id: participant.id, name });
+    // A ghost is made when its person first enters a room (enter()); one that exists follows renames.
+    const { ghosts } = this.options;
+    if (participant.kind === "native" && ghosts.knownName(participant.network, participant.id) !== undefined) await ghosts.ensure(participant.network, { id: participant.id, name });
     if (before && before.name !== name) {
       for (const network of store.publishedOn(participant.key)) await this.publish(network as NetworkId, participant, person);
     }
@@ -57,6 +63,16 @@ export class Directory {
     return parseParticipant(matrixKey(userId));
   }
 
+  /**
+   * The Matrix user that will speak for a participant in a room they enter: a network user's
+   * ghost, registered with their name the first time, or the Matrix user themselves.
+   */
+  async enter(participant: Participant): Promise<string> {
+    if (participant.kind === "matrix") return participant.userId;
+    const name = this.options.store.get(participant.key)?.name ?? this.options.ghosts.knownName(participant.network, participant.id) ?? participant.id;
+    return this.options.ghosts.ensure(participant.network, { id: participant.id, name });
+  }
+
   /** The Matrix user that speaks for a participant in rooms: their ghost, or themselves. */
   matrixUserOf(participant: Participant): string {
     return participant.kind === "matrix" ? participant.userId : this.options.ghosts.userId(participant.network, participant.id);
@@ -70,9 +86,19 @@ export class Directory {
     return person.thirdPartyId;
   }
 
+  /** A receipt or typing passed on as `participant`'s identity: never worth a retry or a stalled stream. */
+  async bestEffort(network: NetworkId, participant: Participant, call: (provider: InteropProvider, as: string) => Promise<void>): Promise<void> {
+    try {
+      const as = await this.identityOn(network, participant);
+      await call(this.options.sessions.require(network), as);
+    } catch (error) {
+      this.options.logger.debug("A network did not take a receipt or typing", { network, error });
+    }
+  }
+
   /**
    * Withdraws someone from every network the bridge published them on (which takes them out of
-   * every chat there), then forgets them. A network that cannot be reached keeps its record, and
+   * every chat there), then forgets them and their reactions. A network that cannot be reached keeps its record, and
    * the call fails naming it, so a retry (the network sends an opt-out again; a person repeats
    * the command) finishes the job.
    */
@@ -92,6 +118,7 @@ export class Directory {
     }
     if (failed.length > 0) throw new NetworkError("transient", `could not withdraw them from ${failed.join(", ")} yet`);
     store.remove(participant.key);
+    this.options.messages.forgetParticipant(participant.key);
   }
 
   private async publish(network: NetworkId, participant: Participant, person: GatewayPerson): Promise<void> {

@@ -67,7 +67,7 @@ export class Gateway {
       onEvent: (network, event) => this.onNetworkEvent(network, event),
       onConnected: (network) => this.queue.run(MEMBERSHIP, () => this.catchUp(network)),
     });
-    this.directory = new Directory({ store: storage.gatewayPeople, sessions: this.sessions, ghosts, matrix, logger });
+    this.directory = new Directory({ store: storage.gatewayPeople, messages: storage.gatewayMessages, sessions: this.sessions, ghosts, matrix, logger });
     this.conversations = new Conversations({
       store: storage.gatewayRooms,
       directory: this.directory,
@@ -148,7 +148,7 @@ export class Gateway {
     const sender = this.directory.participantOfUser(event.sender);
     // Only those taking part: someone taken out (who turned cross-network chat off, say) whom the
     // room could not kick is not brought back by writing.
-    if (!sender || !this.options.storage.gatewayRooms.members(event.room_id).includes(sender.key)) return;
+    if (!sender || !this.options.storage.gatewayRooms.isMember(event.room_id, sender.key)) return;
     const messages = this.options.storage.gatewayMessages;
     this.options.storage.gatewayRooms.transaction(() => {
       if (event.type === "m.reaction") {
@@ -213,7 +213,6 @@ export class Gateway {
         await this.conversations.remove(roomId, me, {}, "You turned cross-network chat off");
       }
       await this.directory.withdraw(me);
-      this.options.storage.gatewayMessages.forgetParticipant(me.key);
       return { networks: [] };
     });
   }
@@ -227,7 +226,7 @@ export class Gateway {
     const participant = parseParticipant(nativeKey(network, id));
     if (!participant) return { conversations: 0, person: false };
     return this.queue.run(MEMBERSHIP, async () => {
-      const { gatewayRooms, gatewayPeople, gatewayMessages } = this.options.storage;
+      const { gatewayRooms, gatewayPeople } = this.options.storage;
       const person = gatewayPeople.get(participant.key) !== undefined;
       const rooms = gatewayRooms.roomsOf(participant.key);
       const ghost = this.directory.matrixUserOf(participant);
@@ -236,7 +235,6 @@ export class Gateway {
         await this.options.matrix.leave(ghost, roomId, "Forgotten on an admin's request").catch(() => undefined);
       }
       await this.directory.withdraw(participant);
-      gatewayMessages.forgetParticipant(participant.key);
       return { conversations: rooms.length, person };
     });
   }
@@ -263,7 +261,7 @@ export class Gateway {
     const by = this.directory.participantOfUser(event.sender);
     if (participant.kind === "native") {
       // Only people the gateway knows through a network's interoperability API: a portal's ghost is someone else's contact.
-      if (!this.options.storage.gatewayPeople.get(participant.key)) return;
+      if (!storage.gatewayPeople.get(participant.key)) return;
       if (membership === "invite" && event.sender !== target) {
         if (!isConversation) return this.startFromRoom(event, participant, by);
         await this.conversations.add(event.room_id, participant, {}, by);
@@ -279,9 +277,6 @@ export class Gateway {
       await this.conversations.add(event.room_id, participant, { matrix: true });
     } else if (membership === "leave" || membership === "ban") {
       await this.conversations.remove(event.room_id, participant, { matrix: true });
-      if (storage.gatewayRooms.members(event.room_id).every((key) => parseParticipant(key)?.kind !== "matrix")) {
-        this.options.logger.debug("No Matrix user left in a conversation; it goes on between the networks", { room: event.room_id });
-      }
     }
   }
 
@@ -322,11 +317,9 @@ export class Gateway {
     ];
     for (const [userId, typing] of changes) {
       const participant = this.directory.participantOfUser(userId);
-      if (!participant || !this.options.storage.gatewayRooms.members(roomId).includes(participant.key)) continue;
+      if (!participant || !this.options.storage.gatewayRooms.isMember(roomId, participant.key)) continue;
       for (const chat of this.options.storage.gatewayRooms.chatsIn(roomId)) {
-        const network = chat.network as NetworkId;
-        const as = await this.directory.identityOn(network, participant).catch(() => undefined);
-        if (as) await this.sessions.provider(network)?.typing(chat.chatId, as, typing).catch(() => undefined);
+        await this.directory.bestEffort(chat.network as NetworkId, participant, (provider, as) => provider.typing(chat.chatId, as, typing));
       }
     }
   }
@@ -337,13 +330,10 @@ export class Gateway {
       for (const userId of readers) {
         if (this.options.matrix.isBridgeUser(userId)) continue;
         const participant = this.directory.participantOfUser(userId);
-        if (!participant || !this.options.storage.gatewayRooms.members(roomId).includes(participant.key)) continue;
+        if (!participant || !this.options.storage.gatewayRooms.isMember(roomId, participant.key)) continue;
         for (const chat of this.options.storage.gatewayRooms.chatsIn(roomId)) {
-          const network = chat.network as NetworkId;
-          const messageId = this.options.storage.gatewayMessages.messageOn(eventId, network);
-          if (!messageId) continue;
-          const as = await this.directory.identityOn(network, participant).catch(() => undefined);
-          if (as) await this.sessions.provider(network)?.markRead(chat.chatId, as, messageId).catch(() => undefined);
+          const messageId = this.options.storage.gatewayMessages.messageOn(eventId, chat.network);
+          if (messageId) await this.directory.bestEffort(chat.network as NetworkId, participant, (provider, as) => provider.markRead(chat.chatId, as, messageId));
         }
       }
     }

@@ -13,7 +13,7 @@ import type { Logger } from "../logging/logger.js";
 import { mediaContent, textContent } from "../matrix/content/to-matrix.js";
 import type { MatrixEvent } from "../matrix/events.js";
 import { plainText, type MediaKind, type NetworkId } from "../network/index.js";
-import type { InteropEvent, InteropIncomingBody, InteropParticipant, InteropProvider } from "../simnet/client/interop.js";
+import type { InteropEvent, InteropIncomingBody, InteropParticipant } from "../simnet/client/interop.js";
 import type { Storage } from "../storage/index.js";
 import type { GatewayChatRecord } from "../storage/repositories/gateway-rooms.js";
 import type { Conversations } from "./conversations.js";
@@ -211,7 +211,7 @@ export class Inbound {
       const messageId = other.network !== network ? storage.gatewayMessages.messageOn(target, other.network) : undefined;
       if (!messageId) continue;
       // A network may refuse some reads (WhatsApp: up to the provider's own message); a receipt is not worth a retry.
-      await this.bestEffort(other.network as NetworkId, participant, (provider, as) => provider.markRead(other.chatId, as, messageId));
+      await this.options.directory.bestEffort(other.network as NetworkId, participant, (provider, as) => provider.markRead(other.chatId, as, messageId));
     }
   }
 
@@ -224,7 +224,7 @@ export class Inbound {
     await matrix.setTyping(directory.matrixUserOf(participant), chat.roomId, event.typing).catch(() => undefined);
     for (const other of storage.gatewayRooms.chatsIn(chat.roomId)) {
       if (other.network === network) continue;
-      await this.bestEffort(other.network as NetworkId, participant, (provider, as) => provider.typing(other.chatId, as, event.typing));
+      await this.options.directory.bestEffort(other.network as NetworkId, participant, (provider, as) => provider.typing(other.chatId, as, event.typing));
     }
   }
 
@@ -238,7 +238,7 @@ export class Inbound {
     if (!chat || this.options.storage.gatewayMessages.eventFor(chat.roomId, network, key)) return undefined;
     const participant = this.native(network, sender.id);
     // Someone the bridge missed joining (it was away): they are in the chat, so in the conversation.
-    if (!this.options.storage.gatewayRooms.members(chat.roomId).includes(participant.key)) {
+    if (!this.options.storage.gatewayRooms.isMember(chat.roomId, participant.key)) {
       await this.options.membership(() => this.options.conversations.add(chat.roomId, participant, { network }));
     }
     return { chat, ghost: this.options.directory.matrixUserOf(participant), participant };
@@ -277,16 +277,6 @@ export class Inbound {
     return { type: shaped.type, content: shaped.content };
   }
 
-  /** A receipt or typing passed on as `participant`: never worth a retry or a stalled stream. */
-  private async bestEffort(network: NetworkId, participant: Participant, call: (provider: InteropProvider, as: string) => Promise<void>): Promise<void> {
-    try {
-      const as = await this.options.directory.identityOn(network, participant);
-      await call(this.options.sessions.require(network), as);
-    } catch (error) {
-      this.options.logger.debug("A network did not take a receipt or typing", { network, error });
-    }
-  }
-
   private chatOf(network: NetworkId, chatId: string): GatewayChatRecord | undefined {
     return this.options.storage.gatewayRooms.chatOf(network, chatId);
   }
@@ -301,21 +291,17 @@ export class Inbound {
 
   /** Chat members as participants, the network's own users recorded with a name. */
   private async participantsOf(network: NetworkId, members: InteropParticipant[]): Promise<Participant[]> {
-    const participants: Participant[] = [];
-    for (const member of members) {
-      const participant = this.participantOf(network, member);
-      if (!participant) continue;
-      if (participant.kind === "native" && !this.options.directory.person(participant.key)) await this.learnName(network, participant);
-      participants.push(participant);
+    const participants = members.flatMap((member) => this.participantOf(network, member) ?? []);
+    const unnamed = participants.filter((p) => p.kind === "native" && !this.options.directory.person(p.key));
+    if (unnamed.length > 0) {
+      // People the bridge did not hear opt in (it was away): their names from the network's list, asked once.
+      const names = new Map(((await this.options.sessions.provider(network)?.optedIn()) ?? []).map((user) => [user.id, user.name]));
+      for (const participant of unnamed) {
+        const id = participant.kind === "native" ? participant.id : participant.key;
+        await this.options.directory.remember(participant, names.get(id) ?? id);
+      }
     }
     return participants;
-  }
-
-  /** A user the bridge has not heard opt in (it was away): their name from the network's list. */
-  private async learnName(network: NetworkId, participant: Participant & { kind: "native" }): Promise<void> {
-    const users = (await this.options.sessions.provider(network)?.optedIn()) ?? [];
-    const user = users.find((u) => u.id === participant.id);
-    await this.options.directory.remember(participant, user?.name ?? participant.id);
   }
 }
 

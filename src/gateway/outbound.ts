@@ -66,7 +66,7 @@ export class Outbound {
     const { storage, sessions, directory } = this.options;
     const sender = directory.participantOfUser(event.sender);
     // Someone who left since (opted out, turned cross-network off, was forgotten) is not published again.
-    if (!sender || !storage.gatewayRooms.members(chat.roomId).includes(sender.key)) return undefined;
+    if (!sender || !storage.gatewayRooms.isMember(chat.roomId, sender.key)) return undefined;
     const network = chat.network as NetworkId;
     // Their own network has the original.
     if (homeNetwork(sender) === network) return undefined;

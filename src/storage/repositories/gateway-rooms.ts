@@ -47,6 +47,7 @@ export class GatewayRoomRepository {
       chatsIn: db.prepare<[string], ChatRow>("SELECT * FROM gateway_chats WHERE room_id = ? ORDER BY id"),
       addMember: db.prepare<[string, string]>("INSERT INTO gateway_members (room_id, participant) VALUES (?, ?) ON CONFLICT DO NOTHING"),
       removeMember: db.prepare<[string, string]>("DELETE FROM gateway_members WHERE room_id = ? AND participant = ?"),
+      isMember: db.prepare<[string, string], { n: number }>("SELECT COUNT(*) AS n FROM gateway_members WHERE room_id = ? AND participant = ?"),
       members: db.prepare<[string], { participant: string }>("SELECT participant FROM gateway_members WHERE room_id = ? ORDER BY rowid"),
       roomsOf: db.prepare<[string], { room_id: string }>("SELECT room_id FROM gateway_members WHERE participant = ? ORDER BY rowid"),
       directWith: db.prepare<[string, string], { room_id: string }>(
@@ -112,6 +113,10 @@ export class GatewayRoomRepository {
   /** True if the participant was a member. */
   removeMember(roomId: string, participant: string): boolean {
     return this.s.removeMember.run(roomId, participant).changes > 0;
+  }
+
+  isMember(roomId: string, participant: string): boolean {
+    return (this.s.isMember.get(roomId, participant)?.n ?? 0) > 0;
   }
 
   members(roomId: string): string[] {
